@@ -1,0 +1,127 @@
+package dev.alibi4j.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.alibi4j.engine.bias.AlibiMask;
+import dev.alibi4j.engine.bias.AlibiSlopes;
+import dev.alibi4j.engine.cache.KvCache;
+import dev.alibi4j.engine.nn.DecoderBlock;
+import dev.alibi4j.engine.nn.LayerNorm;
+import dev.alibi4j.engine.nn.Linear;
+import dev.alibi4j.engine.nn.Mlp;
+import dev.alibi4j.engine.nn.MultiHeadAttention;
+import dev.alibi4j.engine.weights.LayerWeights;
+import dev.alibi4j.engine.weights.ModelWeights;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An ALiBi decoder-only transformer (BLOOM, MPT) over weights already in memory.
+ *
+ * <p>It owns its weights: closing it frees them and the shared mask. Sessions are independent;
+ * the model may serve several at once, each from one thread.
+ */
+public final class AlibiTransformer implements CausalLanguageModel, AutoCloseable {
+
+  private final TransformerConfig config;
+  private final ModelWeights weights;
+  private final NDArray embeddings; // [vocab, hidden]
+  private final LayerNorm embeddingNorm; // null when the family has none
+  private final List<DecoderBlock> blocks;
+  private final LayerNorm finalNorm;
+  private final Linear lmHead; // [vocab, hidden]
+  private final AlibiMask mask;
+
+  /**
+   * @param config architecture; must match the weights' shapes (checked by the loader)
+   * @param weights arrays in the compute dtype; ownership passes to this model
+   */
+  public AlibiTransformer(TransformerConfig config, ModelWeights weights) {
+    if (weights.layers().size() != config.numLayers()) {
+      throw new IllegalArgumentException(
+          "config has " + config.numLayers() + " layers but weights have " + weights.layers().size());
+    }
+    this.config = config;
+    this.weights = weights;
+    this.embeddings = weights.embeddings();
+    double eps = config.layerNormEps();
+    this.embeddingNorm =
+        config.embeddingLayerNorm() ? new LayerNorm(weights.embLnWeight(), weights.embLnBias(), eps) : null;
+    this.blocks = new ArrayList<>();
+    for (LayerWeights w : weights.layers()) {
+      blocks.add(block(config, w));
+    }
+    this.finalNorm = new LayerNorm(weights.finalLnWeight(), weights.finalLnBias(), eps);
+    this.lmHead = new Linear(weights.lmHead(), null);
+    double[] slopes = AlibiSlopes.of(config.slopeScheme(), config.numHeads(), config.alibiBiasMax());
+    this.mask = new AlibiMask(weights.manager(), slopes, DataType.FLOAT32);
+  }
+
+  private static DecoderBlock block(TransformerConfig c, LayerWeights w) {
+    double eps = c.layerNormEps();
+    var attention =
+        new MultiHeadAttention(
+            new Linear(w.qkvWeight(), w.qkvBias()),
+            new Linear(w.outWeight(), w.outBias()),
+            c.qkvLayout(),
+            c.numHeads(),
+            c.headDim(),
+            c.clipQkv(),
+            c.softmaxScale());
+    var mlp = new Mlp(new Linear(w.upWeight(), w.upBias()), new Linear(w.downWeight(), w.downBias()), c.activation());
+    return new DecoderBlock(
+        new LayerNorm(w.ln1Weight(), w.ln1Bias(), eps),
+        attention,
+        new LayerNorm(w.ln2Weight(), w.ln2Bias(), eps),
+        mlp,
+        c.residualFromLayerNorm());
+  }
+
+  /** The architecture. */
+  public TransformerConfig config() {
+    return config;
+  }
+
+  @Override
+  public int vocabSize() {
+    return config.vocabSize();
+  }
+
+  @Override
+  public InferenceSession newSession() {
+    return new AlibiSession(this, new KvCache(weights.manager(), config.numLayers()));
+  }
+
+  /**
+   * Runs the new tokens through the model, appending their keys and values to {@code cache}.
+   *
+   * @param tokens {@code [batch, q_len]} int64 token ids
+   * @param lastOnly whether to project only the last position to logits
+   * @return logits {@code [batch, q_len or 1, vocab]}
+   */
+  NDArray forward(NDArray tokens, KvCache cache, boolean lastOnly) {
+    long qLen = tokens.getShape().get(1);
+    int start = cache.length();
+    NDArray x = embeddings.get(new NDIndex("{}", tokens.flatten())) // [batch * q_len, hidden]
+        .reshape(tokens.getShape().get(0), qLen, config.hiddenSize()); // [batch, q_len, hidden]
+    if (embeddingNorm != null) {
+      x = embeddingNorm.forward(x);
+    }
+    NDArray layerMask = mask.forQueries(start, (int) qLen); // [heads, q_len, kv_len]
+    for (int i = 0; i < blocks.size(); i++) {
+      x = blocks.get(i).forward(x, layerMask, cache.layer(i));
+    }
+    if (lastOnly && qLen > 1) {
+      x = x.get(":, -1:, :"); // [batch, 1, hidden]
+    }
+    NDArray logits = lmHead.forward(finalNorm.forward(x)); // [batch, positions, vocab]
+    return config.logitScale() == 1.0 ? logits : logits.muli((float) config.logitScale());
+  }
+
+  @Override
+  public void close() {
+    mask.close();
+    weights.close();
+  }
+}

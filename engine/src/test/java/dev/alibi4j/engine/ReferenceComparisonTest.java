@@ -1,0 +1,105 @@
+package dev.alibi4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.alibi4j.engine.reference.RandomModel;
+import dev.alibi4j.engine.reference.ReferenceTransformer;
+import dev.alibi4j.engine.reference.TestConfigs;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Engine logits against the float64 reference: max |Δ| ≤ 1e-4 at every position. */
+class ReferenceComparisonTest {
+
+  static final double TOLERANCE = 1e-4;
+
+  static Stream<Arguments> configs() {
+    return Stream.of(
+        Arguments.of("bloom 3 heads", TestConfigs.bloom(3, 8, false), true),
+        Arguments.of("bloom 4 heads", TestConfigs.bloom(4, 6, false), true),
+        Arguments.of("bloom 6 heads, residual post-LN", TestConfigs.bloom(6, 4, true), true),
+        Arguments.of("mpt 3 heads", TestConfigs.mpt(3, 8, 8, Double.NaN, 1 / Math.sqrt(8), 1), false),
+        Arguments.of("mpt 6 heads, clip_qkv", TestConfigs.mpt(6, 4, 8, 0.8, 0.5, 1), false),
+        Arguments.of("mpt 8 heads, bias max 16, logit scale", TestConfigs.mpt(8, 4, 16, Double.NaN, 0.3, 0.25), false));
+  }
+
+  static int[] randomIds(int n, int vocab, long seed) {
+    Random r = new Random(seed);
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = r.nextInt(vocab);
+    }
+    return ids;
+  }
+
+  static double maxAbsDiff(double[] expected, float[] actual) {
+    assertEquals(expected.length, actual.length, "vocab size");
+    double max = 0;
+    for (int i = 0; i < expected.length; i++) {
+      max = Math.max(max, Math.abs(expected[i] - actual[i]));
+    }
+    return max;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configs")
+  void logitsMatchFloat64Reference(String name, TransformerConfig config, boolean biases) {
+    RandomModel.Pair pair = RandomModel.create(config, 42, biases);
+    int[] ids = randomIds(23, config.vocabSize(), 7);
+    double[][] expected = new ReferenceTransformer(config, pair.reference()).logits(ids);
+    try (AlibiTransformer model = new AlibiTransformer(config, pair.weights());
+        InferenceSession session = model.newSession()) {
+      float[][] actual = session.appendAll(ids);
+      assertEquals(ids.length, actual.length);
+      double spread = 0;
+      for (int t = 0; t < ids.length; t++) {
+        double diff = maxAbsDiff(expected[t], actual[t]);
+        assertTrue(diff <= TOLERANCE, name + ": position " + t + " max |Δ| = " + diff);
+        for (double v : expected[t]) {
+          spread = Math.max(spread, Math.abs(v));
+        }
+      }
+      // Guard against a degenerate model whose logits are all ~0 (the comparison would be vacuous).
+      assertTrue(spread > 0.5, "logit magnitude " + spread);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configs")
+  void prefillThenDecodeEqualsFullRecompute(String name, TransformerConfig config, boolean biases) {
+    RandomModel.Pair pair = RandomModel.create(config, 43, biases);
+    int[] ids = randomIds(19, config.vocabSize(), 8);
+    double[][] expected = new ReferenceTransformer(config, pair.reference()).logits(ids);
+    try (AlibiTransformer model = new AlibiTransformer(config, pair.weights())) {
+      float[][] full;
+      try (InferenceSession s = model.newSession()) {
+        full = s.appendAll(ids);
+      }
+      try (InferenceSession s = model.newSession()) {
+        int prefill = 7;
+        float[] last = s.append(java.util.Arrays.copyOf(ids, prefill));
+        assertTrue(maxAbsDiff(toDouble(full[prefill - 1]), last) <= 5e-5, name + ": prefill");
+        for (int t = prefill; t < ids.length; t++) {
+          float[] step = s.append(new int[] {ids[t]});
+          double vsFull = maxAbsDiff(toDouble(full[t]), step);
+          double vsRef = maxAbsDiff(expected[t], step);
+          assertTrue(vsFull <= 5e-5, name + ": cached step " + t + " vs recompute |Δ| = " + vsFull);
+          assertTrue(vsRef <= TOLERANCE, name + ": cached step " + t + " vs reference |Δ| = " + vsRef);
+        }
+        assertEquals(ids.length, s.length());
+      }
+    }
+  }
+
+  private static double[] toDouble(float[] f) {
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
+  }
+}
