@@ -95,6 +95,23 @@ class ReferenceComparisonTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void longSequenceAcrossMaskAndCacheGrowthMatchesReference() {
+    TransformerConfig config = TestConfigs.bloom(3, 4, false);
+    RandomModel.Pair pair = RandomModel.create(config, 44, true);
+    int[] ids = randomIds(300, config.vocabSize(), 9);
+    double[][] expected = new ReferenceTransformer(config, pair.reference()).logits(ids);
+    try (AlibiTransformer model = new AlibiTransformer(config, pair.weights());
+        InferenceSession s = model.newSession()) {
+      s.append(java.util.Arrays.copyOf(ids, 250)); // mask capacity starts at 256, cache at 64
+      for (int t = 250; t < ids.length; t++) {
+        float[] step = s.append(new int[] {ids[t]});
+        double diff = maxAbsDiff(expected[t], step);
+        assertTrue(diff <= TOLERANCE, "position " + t + " |Δ| = " + diff);
+      }
+    }
+  }
+
   private static double[] toDouble(float[] f) {
     double[] d = new double[f.length];
     for (int i = 0; i < f.length; i++) {

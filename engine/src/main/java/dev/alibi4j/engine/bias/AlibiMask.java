@@ -2,6 +2,7 @@ package dev.alibi4j.engine.bias;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -86,6 +87,8 @@ public final class AlibiMask implements AutoCloseable {
     NDArray isFuture = colIndex.gt(rowIndex); // [cap, cap]: j > i
     NDArray future = isFuture.toType(DataType.FLOAT32, false);
     NDArray newCausal = future.mul(fill); // [cap, cap]: 0 or fill
+    // The mask outlives the per-step scope it may be grown in.
+    NDScope.unregister(newBias, newCausal);
     closeAll(positions, slopeColumn, rowIndex, colIndex, isFuture, future, biasRow, causal);
     biasRow = newBias;
     causal = newCausal;
