@@ -1,0 +1,104 @@
+package dev.alibi4j.model.bloom;
+
+import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.engine.bias.SlopeScheme;
+import dev.alibi4j.engine.nn.Activation;
+import dev.alibi4j.engine.nn.QkvLayout;
+import dev.alibi4j.engine.weights.ModelWeights;
+import dev.alibi4j.model.config.FamilyConfig;
+import dev.alibi4j.model.config.JsonConfig;
+import dev.alibi4j.model.config.SpecialTokens;
+import dev.alibi4j.model.weights.WeightLoader;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * BLOOM's {@code config.json}, as read by transformers' {@code BloomConfig}: {@code n_embed} or
+ * {@code hidden_size}, {@code n_head} or {@code num_attention_heads}, {@code n_layer} or {@code
+ * num_hidden_layers}. The MLP is 4 × hidden wide, GELU is the tanh approximation, the QKV
+ * projection is interleaved per head, and a layer norm follows the embedding.
+ *
+ * @param vocabSize {@code vocab_size}
+ * @param hiddenSize {@code n_embed} / {@code hidden_size}
+ * @param numHeads {@code n_head} / {@code num_attention_heads}
+ * @param numLayers {@code n_layer} / {@code num_hidden_layers}
+ * @param layerNormEps {@code layer_norm_epsilon} (default 1e-5)
+ * @param residualFromLayerNorm {@code apply_residual_connection_post_layernorm} (default false)
+ * @param tieWordEmbeddings {@code tie_word_embeddings} (default true): lm_head is the embedding
+ */
+public record BloomConfig(
+    int vocabSize,
+    int hiddenSize,
+    int numHeads,
+    int numLayers,
+    double layerNormEps,
+    boolean residualFromLayerNorm,
+    boolean tieWordEmbeddings)
+    implements FamilyConfig {
+
+  /** The {@code model_type} of BLOOM checkpoints. */
+  public static final String MODEL_TYPE = "bloom";
+
+  /** BloomConfig's defaults: bos 1, eos 2. */
+  private static final SpecialTokens DEFAULT_TOKENS =
+      new SpecialTokens(OptionalInt.of(1), List.of(2), OptionalInt.empty());
+
+  /**
+   * Reads and validates a BLOOM {@code config.json}.
+   *
+   * @throws dev.alibi4j.model.CheckpointException naming the file and the missing or invalid field
+   */
+  public static BloomConfig parse(JsonConfig json) {
+    BloomConfig config =
+        new BloomConfig(
+            json.requireInt("vocab_size"),
+            json.requireInt("n_embed", "hidden_size"),
+            json.requireInt("n_head", "num_attention_heads"),
+            json.requireInt("n_layer", "num_hidden_layers"),
+            json.doubleOr("layer_norm_epsilon", 1e-5),
+            json.boolOr("apply_residual_connection_post_layernorm", false),
+            json.boolOr("tie_word_embeddings", true));
+    try {
+      config.transformerConfig();
+    } catch (IllegalArgumentException e) {
+      throw json.error(e.getMessage());
+    }
+    return config;
+  }
+
+  /** Inner width of the MLP: {@code dense_h_to_4h} is hard-wired to 4 × hidden. */
+  public int ffnHiddenSize() {
+    return 4 * hiddenSize;
+  }
+
+  @Override
+  public TransformerConfig transformerConfig() {
+    int headDim = numHeads > 0 ? hiddenSize / numHeads : 0;
+    return new TransformerConfig(
+        vocabSize,
+        hiddenSize,
+        numHeads,
+        numLayers,
+        ffnHiddenSize(),
+        layerNormEps,
+        QkvLayout.PER_HEAD_INTERLEAVED,
+        Activation.GELU_TANH,
+        true,
+        residualFromLayerNorm,
+        SlopeScheme.BLOOM,
+        8,
+        Double.NaN,
+        headDim > 0 ? 1.0 / Math.sqrt(headDim) : Double.NaN,
+        1.0);
+  }
+
+  @Override
+  public SpecialTokens defaultSpecialTokens() {
+    return DEFAULT_TOKENS;
+  }
+
+  @Override
+  public ModelWeights loadWeights(WeightLoader loader) {
+    return BloomWeights.load(this, loader);
+  }
+}

@@ -1,0 +1,184 @@
+package dev.alibi4j.model.safetensors;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.alibi4j.model.CheckpointException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tensors of a checkpoint directory: either one {@value #SINGLE_FILE}, or shards
+ * ({@code model-00001-of-00002.safetensors}, ...) listed by {@value #INDEX_FILE}, whose {@code
+ * weight_map} names the shard of every tensor. A single file wins when both are present, as in
+ * Hugging Face transformers.
+ */
+public final class SafetensorsCheckpoint implements AutoCloseable {
+
+  /** Name of an unsharded checkpoint file. */
+  public static final String SINGLE_FILE = "model.safetensors";
+
+  /** Name of the shard index. */
+  public static final String INDEX_FILE = "model.safetensors.index.json";
+
+  private final List<SafetensorsFile> files;
+  private final Map<String, SafetensorsFile> fileOfTensor;
+
+  private SafetensorsCheckpoint(
+      List<SafetensorsFile> files, Map<String, SafetensorsFile> fileOfTensor) {
+    this.files = List.copyOf(files);
+    this.fileOfTensor = Collections.unmodifiableMap(fileOfTensor);
+  }
+
+  /**
+   * Opens the single file or every shard of {@code dir} and validates their headers.
+   *
+   * @throws CheckpointException if neither file exists, a shard named by the index is missing,
+   *     a tensor listed in the index is absent from its shard, or a header is invalid
+   */
+  public static SafetensorsCheckpoint open(Path dir) {
+    Path single = dir.resolve(SINGLE_FILE);
+    Path index = dir.resolve(INDEX_FILE);
+    if (Files.isRegularFile(single)) {
+      SafetensorsFile file = SafetensorsFile.open(single);
+      Map<String, SafetensorsFile> map = new LinkedHashMap<>();
+      file.tensorNames().forEach(name -> map.put(name, file));
+      return new SafetensorsCheckpoint(List.of(file), map);
+    }
+    if (Files.isRegularFile(index)) {
+      return openSharded(dir, index);
+    }
+    String hint = Files.exists(dir.resolve("pytorch_model.bin"))
+        ? " (pytorch_model.bin is not supported: convert it to safetensors)"
+        : "";
+    throw new CheckpointException(
+        "no " + SINGLE_FILE + " or " + INDEX_FILE + " in " + dir + hint);
+  }
+
+  private static SafetensorsCheckpoint openSharded(Path dir, Path index) {
+    Map<String, String> weightMap = readWeightMap(index);
+    Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
+    try {
+      Map<String, SafetensorsFile> fileOfTensor = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : weightMap.entrySet()) {
+        String tensor = e.getKey();
+        String shardName = e.getValue();
+        SafetensorsFile shard = shards.get(shardName);
+        if (shard == null) {
+          Path shardPath = dir.resolve(shardName);
+          if (!Files.isRegularFile(shardPath)) {
+            throw new CheckpointException(
+                index + ": shard '" + shardName + "' (holding tensor '" + tensor
+                    + "') does not exist: " + shardPath);
+          }
+          shard = SafetensorsFile.open(shardPath);
+          shards.put(shardName, shard);
+        }
+        if (!shard.contains(tensor)) {
+          throw new CheckpointException(
+              index + ": tensor '" + tensor + "' is listed in shard '" + shardName
+                  + "' but absent from " + shard.path());
+        }
+        fileOfTensor.put(tensor, shard);
+      }
+      return new SafetensorsCheckpoint(new ArrayList<>(shards.values()), fileOfTensor);
+    } catch (RuntimeException e) {
+      shards.values().forEach(SafetensorsFile::close);
+      throw e;
+    }
+  }
+
+  private static Map<String, String> readWeightMap(Path index) {
+    JsonElement parsed;
+    try {
+      parsed = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new CheckpointException(index + ": cannot read: " + e.getMessage(), e);
+    } catch (JsonParseException e) {
+      throw new CheckpointException(index + ": corrupt JSON: " + e.getMessage(), e);
+    }
+    if (!parsed.isJsonObject()
+        || !parsed.getAsJsonObject().has("weight_map")
+        || !parsed.getAsJsonObject().get("weight_map").isJsonObject()) {
+      throw new CheckpointException(index + ": missing the 'weight_map' object");
+    }
+    JsonObject weightMap = parsed.getAsJsonObject().getAsJsonObject("weight_map");
+    Map<String, String> result = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonElement> e : weightMap.entrySet()) {
+      JsonElement v = e.getValue();
+      if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+        throw new CheckpointException(
+            index + ": weight_map entry of '" + e.getKey() + "' is not a file name: " + v);
+      }
+      result.put(e.getKey(), v.getAsString());
+    }
+    return result;
+  }
+
+  /** The files opened: the single file, or every shard. */
+  public List<Path> files() {
+    return files.stream().map(SafetensorsFile::path).toList();
+  }
+
+  /** Names of all tensors. */
+  public Set<String> tensorNames() {
+    return fileOfTensor.keySet();
+  }
+
+  /** Whether some file holds tensor {@code name}. */
+  public boolean contains(String name) {
+    return fileOfTensor.containsKey(name);
+  }
+
+  /**
+   * The file holding {@code name}.
+   *
+   * @throws CheckpointException naming the tensor and the files searched
+   */
+  public Path fileOf(String name) {
+    return file(name).path();
+  }
+
+  /**
+   * The header entry of {@code name}.
+   *
+   * @throws CheckpointException naming the tensor and the files searched
+   */
+  public TensorInfo info(String name) {
+    return file(name).info(name);
+  }
+
+  /**
+   * Reads {@code name} as {@code target} (FLOAT32 or FLOAT16) into {@code manager}; see {@link
+   * SafetensorsFile#read}.
+   */
+  public NDArray read(String name, NDManager manager, DataType target) {
+    return file(name).read(name, manager, target);
+  }
+
+  private SafetensorsFile file(String name) {
+    SafetensorsFile file = fileOfTensor.get(name);
+    if (file == null) {
+      throw new CheckpointException("tensor '" + name + "' not found in " + files());
+    }
+    return file;
+  }
+
+  /** Closes every file; arrays already read stay valid. */
+  @Override
+  public void close() {
+    files.forEach(SafetensorsFile::close);
+  }
+}

@@ -1,0 +1,335 @@
+package dev.alibi4j.model.safetensors;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.alibi4j.model.CheckpointException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One {@code .safetensors} file: an 8-byte little-endian header length N, N bytes of JSON header
+ * ({@code {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}}), then the
+ * data region, to which the offsets are relative.
+ *
+ * <p>Opening reads and validates only the header; tensors are memory-mapped when read, never
+ * copied through a Java {@code byte[]}, so files may exceed 2 GiB. Mappings outlive {@link
+ * #close()}: arrays read from this file stay valid after it is closed.
+ *
+ * <p>Zero-copy arrays use a copy-on-write ({@code PRIVATE}) mapping, which Java grants only on a
+ * channel opened for writing: the file is therefore opened read-write when it is writable (it is
+ * never written), and read-only otherwise, in which case every tensor is copied.
+ */
+public final class SafetensorsFile implements AutoCloseable {
+
+  /** Largest header accepted, as in the reference implementation. */
+  static final long MAX_HEADER_BYTES = 100_000_000L;
+
+  private static final String METADATA_KEY = "__metadata__";
+
+  private final Path path;
+  private final FileChannel channel;
+  private final boolean mapPrivate;
+  private final long dataStart;
+  private final Map<String, TensorInfo> tensors;
+  private final Map<String, String> metadata;
+
+  private SafetensorsFile(
+      Path path,
+      FileChannel channel,
+      boolean mapPrivate,
+      long dataStart,
+      Map<String, TensorInfo> tensors,
+      Map<String, String> metadata) {
+    this.path = path;
+    this.channel = channel;
+    this.mapPrivate = mapPrivate;
+    this.dataStart = dataStart;
+    this.tensors = tensors;
+    this.metadata = metadata;
+  }
+
+  /**
+   * Opens {@code path} and validates its header: every entry's dtype, shape and data offsets.
+   *
+   * @throws CheckpointException naming the file and the problem
+   */
+  public static SafetensorsFile open(Path path) {
+    return open(path, Files.isWritable(path));
+  }
+
+  /**
+   * @param mapPrivate open read-write so tensors can share the file's pages through a
+   *     copy-on-write mapping; when false every tensor is copied
+   */
+  static SafetensorsFile open(Path path, boolean mapPrivate) {
+    if (!Files.isRegularFile(path)) {
+      throw new CheckpointException("safetensors file not found: " + path);
+    }
+    boolean writable = mapPrivate;
+    FileChannel channel = null;
+    try {
+      if (writable) {
+        try {
+          channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+          writable = false; // e.g. a read-only mount: copy instead of sharing pages
+        }
+      }
+      if (channel == null) {
+        channel = FileChannel.open(path, StandardOpenOption.READ);
+      }
+      SafetensorsFile file = parse(path, channel, writable);
+      channel = null; // now owned by file
+      return file;
+    } catch (IOException e) {
+      throw new CheckpointException(path + ": cannot read: " + e.getMessage(), e);
+    } finally {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // already failing
+        }
+      }
+    }
+  }
+
+  private static SafetensorsFile parse(Path path, FileChannel channel, boolean mapPrivate)
+      throws IOException {
+    long fileSize = channel.size();
+    if (fileSize < 8) {
+      throw new CheckpointException(
+          path + ": file is " + fileSize + " bytes, shorter than the 8-byte header length");
+    }
+    ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(channel, lengthBytes, 0);
+    long headerLength = lengthBytes.getLong(0);
+    if (headerLength < 0 || headerLength > fileSize - 8) {
+      throw new CheckpointException(
+          path + ": header length " + Long.toUnsignedString(headerLength)
+              + " exceeds the " + (fileSize - 8) + " bytes after the length field (file size "
+              + fileSize + ")");
+    }
+    if (headerLength > MAX_HEADER_BYTES) {
+      throw new CheckpointException(
+          path + ": header length " + headerLength + " exceeds the limit of " + MAX_HEADER_BYTES);
+    }
+    ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+    readFully(channel, headerBytes, 8);
+    String headerText = new String(headerBytes.array(), StandardCharsets.UTF_8);
+    JsonObject header = parseHeader(path, headerText);
+
+    long dataStart = 8 + headerLength;
+    long dataSize = fileSize - dataStart;
+    Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+    Map<String, String> metadata = Map.of();
+    for (Map.Entry<String, JsonElement> entry : header.entrySet()) {
+      if (entry.getKey().equals(METADATA_KEY)) {
+        metadata = parseMetadata(path, entry.getValue());
+      } else {
+        TensorInfo info = parseEntry(path, entry.getKey(), entry.getValue());
+        checkOffsets(path, info, dataSize);
+        tensors.put(info.name(), info);
+      }
+    }
+    return new SafetensorsFile(
+        path, channel, mapPrivate, dataStart, Collections.unmodifiableMap(tensors), metadata);
+  }
+
+  private static JsonObject parseHeader(Path path, String text) {
+    JsonElement parsed;
+    try {
+      parsed = JsonParser.parseString(text);
+    } catch (JsonParseException e) {
+      throw new CheckpointException(path + ": corrupt header JSON: " + e.getMessage(), e);
+    }
+    if (!parsed.isJsonObject()) {
+      throw new CheckpointException(path + ": corrupt header JSON: not an object");
+    }
+    return parsed.getAsJsonObject();
+  }
+
+  private static Map<String, String> parseMetadata(Path path, JsonElement value) {
+    if (!value.isJsonObject()) {
+      throw new CheckpointException(path + ": header " + METADATA_KEY + " is not an object");
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonElement> e : value.getAsJsonObject().entrySet()) {
+      JsonElement v = e.getValue();
+      if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+        throw new CheckpointException(
+            path + ": header " + METADATA_KEY + " value of '" + e.getKey() + "' is not a string");
+      }
+      metadata.put(e.getKey(), v.getAsString());
+    }
+    return Collections.unmodifiableMap(metadata);
+  }
+
+  private static TensorInfo parseEntry(Path path, String name, JsonElement element) {
+    String where = path + ": tensor '" + name + "'";
+    if (!element.isJsonObject()) {
+      throw new CheckpointException(where + ": header entry is not an object");
+    }
+    JsonObject entry = element.getAsJsonObject();
+    for (String field : new String[] {"dtype", "shape", "data_offsets"}) {
+      if (!entry.has(field) || entry.get(field).isJsonNull()) {
+        throw new CheckpointException(where + ": header entry is missing '" + field + "'");
+      }
+    }
+    JsonElement dtypeElement = entry.get("dtype");
+    if (!dtypeElement.isJsonPrimitive() || !dtypeElement.getAsJsonPrimitive().isString()) {
+      throw new CheckpointException(where + ": dtype is not a string: " + dtypeElement);
+    }
+    String dtypeName = dtypeElement.getAsString();
+    SafetensorsDtype dtype =
+        SafetensorsDtype.parse(dtypeName)
+            .orElseThrow(() -> new CheckpointException(
+                where + ": unknown dtype '" + dtypeName + "'"));
+    long[] shape = longArray(where, "shape", entry.get("shape"), -1);
+    long[] offsets = longArray(where, "data_offsets", entry.get("data_offsets"), 2);
+    return new TensorInfo(name, dtype, shape, offsets[0], offsets[1]);
+  }
+
+  private static long[] longArray(String where, String field, JsonElement element, int length) {
+    String problem = where + ": " + field + " must be an array of non-negative integers";
+    if (!element.isJsonArray()) {
+      throw new CheckpointException(problem + ", got " + element);
+    }
+    JsonArray array = element.getAsJsonArray();
+    if (length >= 0 && array.size() != length) {
+      throw new CheckpointException(problem + " of length " + length + ", got " + element);
+    }
+    long[] values = new long[array.size()];
+    for (int i = 0; i < values.length; i++) {
+      try {
+        values[i] = array.get(i).getAsBigDecimal().longValueExact();
+      } catch (RuntimeException e) {
+        throw new CheckpointException(problem + ", got " + element);
+      }
+      if (values[i] < 0) {
+        throw new CheckpointException(problem + ", got " + element);
+      }
+    }
+    return values;
+  }
+
+  private static void checkOffsets(Path path, TensorInfo info, long dataSize) {
+    String where = path + ": tensor '" + info.name() + "'";
+    long expectedBytes;
+    try {
+      expectedBytes = Math.multiplyExact(info.numel(), info.dtype().byteSize());
+    } catch (ArithmeticException e) {
+      throw new CheckpointException(where + ": shape " + info.shapeString() + " is too large");
+    }
+    if (info.begin() > info.end() || info.end() > dataSize) {
+      throw new CheckpointException(
+          where + ": data_offsets [" + info.begin() + ", " + info.end()
+              + "] lie outside the data region of " + dataSize + " bytes");
+    }
+    if (info.byteLength() != expectedBytes) {
+      throw new CheckpointException(
+          where + ": data_offsets [" + info.begin() + ", " + info.end() + "] span "
+              + info.byteLength() + " bytes, but shape " + info.shapeString() + " of "
+              + info.dtype() + " needs " + expectedBytes);
+    }
+  }
+
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
+      throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, at);
+      if (n < 0) {
+        throw new IOException("unexpected end of file at byte " + at);
+      }
+      at += n;
+    }
+  }
+
+  /** The file this was opened from. */
+  public Path path() {
+    return path;
+  }
+
+  /** The header's {@code __metadata__} (empty when absent). */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** Names of all tensors, in header order. */
+  public Set<String> tensorNames() {
+    return tensors.keySet();
+  }
+
+  /** Whether the header has a tensor called {@code name}. */
+  public boolean contains(String name) {
+    return tensors.containsKey(name);
+  }
+
+  /**
+   * The header entry of {@code name}.
+   *
+   * @throws CheckpointException if the file has no such tensor
+   */
+  public TensorInfo info(String name) {
+    TensorInfo info = tensors.get(name);
+    if (info == null) {
+      throw new CheckpointException(path + ": no tensor '" + name + "'");
+    }
+    return info;
+  }
+
+  /**
+   * Reads tensor {@code name} as an array of {@code target} type (FLOAT32 or FLOAT16) owned by
+   * {@code manager}. An F32 or F16 tensor whose stored type equals {@code target} shares the
+   * file's pages (copy-on-write mapping, no copy) when the file is writable; other tensors are
+   * converted in bounded chunks.
+   *
+   * @throws CheckpointException if the tensor is absent, its dtype cannot be loaded, or reading
+   *     fails
+   */
+  public NDArray read(String name, NDManager manager, DataType target) {
+    return read(name, manager, target, TensorReader.DEFAULT);
+  }
+
+  NDArray read(String name, NDManager manager, DataType target, TensorReader reader) {
+    TensorInfo info = info(name);
+    if (!info.dtype().isLoadable()) {
+      throw new CheckpointException(
+          path + ": tensor '" + name + "' has dtype " + info.dtype() + "; only "
+              + SafetensorsDtype.loadableNames() + " can be loaded");
+    }
+    try {
+      return reader.read(channel, mapPrivate, dataStart, info, manager, target);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          path + ": cannot read tensor '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** Closes the file; arrays already read stay valid. */
+  @Override
+  public void close() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new CheckpointException(path + ": cannot close: " + e.getMessage(), e);
+    }
+  }
+}
