@@ -1,0 +1,140 @@
+package dev.alibi4j.examples.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.alibi4j.engine.generation.GenerationParams;
+import dev.alibi4j.engine.generation.GenerationResult;
+import dev.alibi4j.engine.generation.TokenListener;
+import dev.alibi4j.model.AlibiLM;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code generate}: streams generated text to stdout, timings to stderr; or one JSON object. */
+final class GenerateCommand implements Command {
+
+  @Override
+  public String name() {
+    return "generate";
+  }
+
+  @Override
+  public String summary() {
+    return "generate text from a prompt (streamed)";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        usage: java -jar alibi4j.jar generate --model DIR (--prompt TEXT | --ids 1,2,3) [options]
+          --model DIR                checkpoint directory (config.json, *.safetensors, tokenizer.json)
+          --prompt TEXT              prompt text (needs tokenizer.json)
+          --ids 1,2,3                prompt token ids, comma-separated
+          --max-new-tokens N         tokens to generate at most (default 128)
+          --temperature T            0 = greedy (default), > 0 samples
+          --top-k K                  sample among the K most likely tokens (0 = off)
+          --top-p P                  nucleus sampling, 0 < P <= 1 (1 = off)
+          --repetition-penalty R     > 1 discourages repeats (1 = off)
+          --seed S                   random seed: same seed, same text
+          --stop STR                 stop when STR appears (repeatable); STR is not printed
+          --json                     print one JSON object instead of streaming
+        """;
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Options o = Options.parse(
+        args,
+        Set.of("--model", "--prompt", "--ids", "--max-new-tokens", "--temperature", "--top-k",
+            "--top-p", "--repetition-penalty", "--seed", "--stop"),
+        Set.of("--json"));
+    Path dir = Path.of(o.required("--model"));
+    String prompt = o.string("--prompt");
+    int[] ids = o.ids("--ids");
+    if ((prompt == null) == (ids == null)) {
+      throw new UsageException("give exactly one of --prompt or --ids");
+    }
+    GenerationParams params = params(o);
+    boolean json = o.flag("--json");
+    try (AlibiLM lm = AlibiLM.load(dir)) {
+      if (prompt != null && lm.tokenizer().isEmpty()) {
+        throw new UsageException("--prompt needs tokenizer.json in " + dir + "; give token ids with --ids");
+      }
+      int[] promptIds = prompt != null ? lm.encode(prompt) : ids;
+      boolean hasText = lm.tokenizer().isPresent();
+      TokenListener stream = json ? null : (id, text) -> {
+        out.print(hasText ? text : id + " ");
+        out.flush();
+      };
+      GenerationResult r = lm.generate(promptIds, params, stream);
+      if (json) {
+        out.println(toJson(r));
+      } else {
+        out.println();
+        err.printf(Locale.ROOT, "[prompt %d tokens, %.1f tok/s prefill | generated %d tokens, %.1f tok/s decode | finish: %s | seed %d]%n",
+            r.promptTokens(), r.prefillTokensPerSecond(), r.generatedTokens(),
+            r.decodeTokensPerSecond(), r.finishReason().name().toLowerCase(Locale.ROOT), r.seed());
+      }
+    }
+    return Main.OK;
+  }
+
+  private static GenerationParams params(Options o) {
+    GenerationParams.Builder b = GenerationParams.builder();
+    Integer maxNew = o.integer("--max-new-tokens", 1);
+    if (maxNew != null) {
+      b.maxNewTokens(maxNew);
+    }
+    Double temperature = o.decimal("--temperature");
+    if (temperature != null) {
+      b.temperature(temperature);
+    }
+    Integer topK = o.integer("--top-k", 0);
+    if (topK != null) {
+      b.topK(topK);
+    }
+    Double topP = o.decimal("--top-p");
+    if (topP != null) {
+      b.topP(topP);
+    }
+    Double penalty = o.decimal("--repetition-penalty");
+    if (penalty != null) {
+      b.repetitionPenalty(penalty);
+    }
+    Long seed = o.longValue("--seed");
+    if (seed != null) {
+      b.seed(seed);
+    }
+    for (String stop : o.all("--stop")) {
+      b.stopString(stop);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  static String toJson(GenerationResult r) {
+    JsonObject j = new JsonObject();
+    JsonArray ids = new JsonArray();
+    for (int id : r.ids()) {
+      ids.add(id);
+    }
+    j.add("ids", ids);
+    j.addProperty("text", r.text());
+    j.addProperty("finish_reason", r.finishReason().name().toLowerCase(Locale.ROOT));
+    j.addProperty("prompt_tokens", r.promptTokens());
+    j.addProperty("generated_tokens", r.generatedTokens());
+    j.addProperty("prefill_tokens_per_s", finiteOrNull(r.prefillTokensPerSecond()));
+    j.addProperty("decode_tokens_per_s", finiteOrNull(r.decodeTokensPerSecond()));
+    j.addProperty("seed", r.seed());
+    return new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(j);
+  }
+
+  private static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+}

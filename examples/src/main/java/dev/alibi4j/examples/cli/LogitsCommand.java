@@ -1,0 +1,47 @@
+package dev.alibi4j.examples.cli;
+
+import dev.alibi4j.model.AlibiLM;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code logits --model DIR --ids 1,2,3 --out FILE.npy}: float32 logits at every position. */
+final class LogitsCommand implements Command {
+
+  @Override
+  public String name() {
+    return "logits";
+  }
+
+  @Override
+  public String summary() {
+    return "write the logits of every position to a .npy file";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        usage: java -jar alibi4j.jar logits --model DIR --ids 1,2,3 --out FILE.npy
+          --model DIR      checkpoint directory
+          --ids 1,2,3      token ids, comma-separated
+          --out FILE.npy   output: float32 array [tokens, vocab] in NumPy .npy format
+        """;
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Options o = Options.parse(args, Set.of("--model", "--ids", "--out"), Set.of());
+    Path dir = Path.of(o.required("--model"));
+    int[] ids = o.ids("--ids");
+    if (ids == null) {
+      throw new UsageException("option --ids is required");
+    }
+    Path file = Path.of(o.required("--out"));
+    try (AlibiLM lm = AlibiLM.load(dir)) {
+      float[][] logits = lm.logits(ids);
+      NpyWriter.write(file, logits);
+      err.printf("wrote %s: float32 [%d, %d]%n", file, logits.length, logits.length == 0 ? 0 : logits[0].length);
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,159 @@
+package dev.alibi4j.examples.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parsed {@code --name value} options of one subcommand. Every option must be declared; unknown
+ * options, missing values and malformed numbers raise a {@link UsageException} naming the option.
+ */
+public final class Options {
+
+  private final Map<String, List<String>> values = new HashMap<>();
+
+  private Options() {}
+
+  /**
+   * @param args the arguments after the subcommand
+   * @param valued options that take a value (may repeat: all values are kept)
+   * @param flags options without a value
+   */
+  public static Options parse(String[] args, Set<String> valued, Set<String> flags) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String name = a;
+      String inline = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 2) {
+        name = a.substring(0, eq);
+        inline = a.substring(eq + 1);
+      }
+      if (flags.contains(name) && inline == null) {
+        o.values.computeIfAbsent(name, k -> new ArrayList<>()).add("true");
+      } else if (valued.contains(name)) {
+        String v = inline;
+        if (v == null) {
+          if (i + 1 >= args.length) {
+            throw new UsageException("option " + name + " needs a value");
+          }
+          v = args[++i];
+        }
+        o.values.computeIfAbsent(name, k -> new ArrayList<>()).add(v);
+      } else if (a.startsWith("-")) {
+        throw new UsageException("unknown option " + name);
+      } else {
+        throw new UsageException("unexpected argument '" + a + "'");
+      }
+    }
+    return o;
+  }
+
+  public boolean has(String name) {
+    return values.containsKey(name);
+  }
+
+  public boolean flag(String name) {
+    return has(name);
+  }
+
+  /** All values of a repeatable option, in order. */
+  public List<String> all(String name) {
+    return values.getOrDefault(name, List.of());
+  }
+
+  /** The single value of an option, or null when absent; given twice is an error. */
+  public String string(String name) {
+    List<String> v = values.get(name);
+    if (v == null) {
+      return null;
+    }
+    if (v.size() > 1) {
+      throw new UsageException("option " + name + " given more than once");
+    }
+    return v.get(0);
+  }
+
+  public String required(String name) {
+    String v = string(name);
+    if (v == null) {
+      throw new UsageException("option " + name + " is required");
+    }
+    return v;
+  }
+
+  public Path path(String name) {
+    String v = string(name);
+    return v == null ? null : Path.of(v);
+  }
+
+  public Integer integer(String name, int min) {
+    String v = string(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < min) {
+        throw new UsageException("option " + name + " must be >= " + min + ", got " + v);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException("option " + name + " expects an integer, got '" + v + "'");
+    }
+  }
+
+  public Long longValue(String name) {
+    String v = string(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("option " + name + " expects an integer, got '" + v + "'");
+    }
+  }
+
+  public Double decimal(String name) {
+    String v = string(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (!Double.isFinite(d)) {
+        throw new UsageException("option " + name + " expects a finite number, got '" + v + "'");
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new UsageException("option " + name + " expects a number, got '" + v + "'");
+    }
+  }
+
+  /** A comma-separated list of non-negative token ids, e.g. {@code 1,2,3}. */
+  public int[] ids(String name) {
+    String v = string(name);
+    if (v == null) {
+      return null;
+    }
+    String[] parts = v.split(",", -1);
+    int[] ids = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        ids[i] = Integer.parseInt(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException(
+            "option " + name + " expects comma-separated token ids like 1,2,3, got '" + v + "'");
+      }
+      if (ids[i] < 0) {
+        throw new UsageException("option " + name + ": token id " + ids[i] + " is negative");
+      }
+    }
+    return ids;
+  }
+}

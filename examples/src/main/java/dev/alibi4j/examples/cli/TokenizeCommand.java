@@ -1,0 +1,52 @@
+package dev.alibi4j.examples.cli;
+
+import dev.alibi4j.model.Checkpoint;
+import dev.alibi4j.tokenizer.Tokenizer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** {@code tokenize --model DIR --text TEXT}: prints the ids, comma-separated. */
+final class TokenizeCommand implements Command {
+
+  @Override
+  public String name() {
+    return "tokenize";
+  }
+
+  @Override
+  public String summary() {
+    return "print the token ids of a text";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        usage: java -jar alibi4j.jar tokenize --model DIR --text TEXT
+          --model DIR   checkpoint directory holding tokenizer.json
+          --text TEXT   text to tokenize (as Hugging Face's tokenizer(text) does)
+        """;
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Options o = Options.parse(args, Set.of("--model", "--text"), Set.of());
+    Path dir = o.path("--model");
+    String text = o.required("--text");
+    if (dir == null) {
+      throw new UsageException("option --model is required");
+    }
+    Path file = dir.resolve(Checkpoint.TOKENIZER_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no " + Checkpoint.TOKENIZER_FILE + " in " + dir);
+    }
+    try (Tokenizer tokenizer = Tokenizer.load(file)) {
+      int[] ids = tokenizer.encode(text);
+      out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+    }
+    return Main.OK;
+  }
+}

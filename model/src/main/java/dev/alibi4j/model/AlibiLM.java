@@ -1,0 +1,171 @@
+package dev.alibi4j.model;
+
+import ai.djl.ndarray.types.DataType;
+import dev.alibi4j.engine.AlibiTransformer;
+import dev.alibi4j.engine.InferenceSession;
+import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.engine.generation.GenerationParams;
+import dev.alibi4j.engine.generation.GenerationResult;
+import dev.alibi4j.engine.generation.Generator;
+import dev.alibi4j.engine.generation.TextDecoder;
+import dev.alibi4j.engine.generation.TokenListener;
+import dev.alibi4j.tokenizer.StreamingDetokenizer;
+import dev.alibi4j.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The public entry point: a checkpoint's model and tokenizer, ready to generate.
+ *
+ * <pre>{@code
+ * try (AlibiLM lm = AlibiLM.load(Path.of("bloom-560m"))) {
+ *   GenerationParams params = GenerationParams.builder().maxNewTokens(40).temperature(0.7).seed(1).build();
+ *   GenerationResult r = lm.generate("The capital of France is", params, (id, text) -> System.out.print(text));
+ * }
+ * }</pre>
+ *
+ * <p>A checkpoint without {@code tokenizer.json} still works with token ids; the text methods
+ * then throw {@link IllegalStateException}. Not thread-safe for generation: use one instance per
+ * thread, or sessions from {@link #newSession()} on separate threads.
+ */
+public final class AlibiLM implements AutoCloseable {
+
+  private final Checkpoint checkpoint;
+  private final AlibiTransformer model;
+  private final Tokenizer tokenizer; // null when the checkpoint has no tokenizer.json
+
+  private AlibiLM(Checkpoint checkpoint, AlibiTransformer model, Tokenizer tokenizer) {
+    this.checkpoint = checkpoint;
+    this.model = model;
+    this.tokenizer = tokenizer;
+  }
+
+  /** Loads a checkpoint directory with float32 compute. */
+  public static AlibiLM load(Path dir) {
+    return load(dir, DataType.FLOAT32);
+  }
+
+  /**
+   * Loads a checkpoint directory: {@code config.json}, safetensors weights and, when present,
+   * {@code tokenizer.json}.
+   *
+   * @param computeDtype FLOAT32 (exact) or FLOAT16
+   * @throws CheckpointException naming the file and the tensor or field at fault
+   * @throws UncheckedIOException when {@code tokenizer.json} cannot be loaded
+   */
+  public static AlibiLM load(Path dir, DataType computeDtype) {
+    Checkpoint checkpoint = Checkpoint.load(dir, computeDtype);
+    try {
+      Tokenizer tokenizer = checkpoint.tokenizerJson().isPresent()
+          ? Tokenizer.load(checkpoint.tokenizerJson().get())
+          : null;
+      return new AlibiLM(checkpoint, new AlibiTransformer(checkpoint.config(), checkpoint.weights()), tokenizer);
+    } catch (IOException e) {
+      checkpoint.close();
+      throw new UncheckedIOException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      checkpoint.close();
+      throw e;
+    }
+  }
+
+  /** The loaded checkpoint: family, special tokens, files. */
+  public Checkpoint checkpoint() {
+    return checkpoint;
+  }
+
+  /** The architecture. */
+  public TransformerConfig config() {
+    return checkpoint.config();
+  }
+
+  /** The tokenizer, when the checkpoint has one. */
+  public Optional<Tokenizer> tokenizer() {
+    return Optional.ofNullable(tokenizer);
+  }
+
+  /** Token ids of {@code text}, as Hugging Face's {@code tokenizer(text)} gives them. */
+  public int[] encode(String text) {
+    return requireTokenizer().encode(text);
+  }
+
+  /** Text of {@code ids}, as Hugging Face's {@code tokenizer.decode(ids)}. */
+  public String decode(int[] ids) {
+    return requireTokenizer().decode(ids);
+  }
+
+  /**
+   * Generates a continuation of {@code prompt}, streaming each token's text to {@code onToken}.
+   * Stops at the checkpoint's end-of-sequence tokens unless {@code params} names its own.
+   */
+  public GenerationResult generate(String prompt, GenerationParams params, TokenListener onToken) {
+    return generate(encode(prompt), params, onToken);
+  }
+
+  /**
+   * Generates a continuation of {@code promptIds}. Text in the result and the callback is
+   * decoded when the checkpoint has a tokenizer, and null/empty otherwise.
+   */
+  public GenerationResult generate(int[] promptIds, GenerationParams params, TokenListener onToken) {
+    TextDecoder decoder = tokenizer == null ? null : decoder(new StreamingDetokenizer(tokenizer));
+    return new Generator().generate(model, promptIds, withModelEos(params), decoder, onToken);
+  }
+
+  /** Logits {@code [ids.length][vocab]} at every position of {@code ids} (float32). */
+  public float[][] logits(int[] ids) {
+    try (InferenceSession session = model.newSession()) {
+      return session.appendAll(ids);
+    }
+  }
+
+  /** A fresh sequence with its own KV cache, for callers that drive decoding themselves. */
+  public InferenceSession newSession() {
+    return model.newSession();
+  }
+
+  private GenerationParams withModelEos(GenerationParams params) {
+    if (!params.eosTokenIds().isEmpty()) {
+      return params;
+    }
+    Set<Integer> eos = new HashSet<>(checkpoint.specialTokens().eosTokenIds());
+    return params.withEosTokenIds(eos);
+  }
+
+  private static TextDecoder decoder(StreamingDetokenizer detokenizer) {
+    return new TextDecoder() {
+      @Override
+      public String next(int tokenId) {
+        return detokenizer.next(tokenId);
+      }
+
+      @Override
+      public String flush() {
+        return detokenizer.flush();
+      }
+    };
+  }
+
+  private Tokenizer requireTokenizer() {
+    if (tokenizer == null) {
+      throw new IllegalStateException(
+          "checkpoint " + checkpoint.directory() + " has no " + Checkpoint.TOKENIZER_FILE
+              + ": pass token ids instead of text");
+    }
+    return tokenizer;
+  }
+
+  @Override
+  public void close() {
+    try {
+      model.close();
+    } finally {
+      if (tokenizer != null) {
+        tokenizer.close();
+      }
+    }
+  }
+}
