@@ -34,6 +34,14 @@ import java.util.Set;
  */
 public final class AlibiLM implements AutoCloseable {
 
+  static {
+    // No network at run time: DJL would otherwise look for native libraries and "call home"
+    // online. A caller who sets the property explicitly keeps their choice.
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+  }
+
   private final Checkpoint checkpoint;
   private final AlibiTransformer model;
   private final Tokenizer tokenizer; // null when the checkpoint has no tokenizer.json

@@ -58,7 +58,9 @@ final class GenerateCommand implements Command {
     }
     GenerationParams params = params(o);
     boolean json = o.flag("--json");
+    long loadStart = System.nanoTime();
     try (AlibiLM lm = AlibiLM.load(dir)) {
+      double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
       if (prompt != null && lm.tokenizer().isEmpty()) {
         throw new UsageException("--prompt needs tokenizer.json in " + dir + "; give token ids with --ids");
       }
@@ -70,11 +72,11 @@ final class GenerateCommand implements Command {
       };
       GenerationResult r = lm.generate(promptIds, params, stream);
       if (json) {
-        out.println(toJson(r));
+        out.println(toJson(r, loadSeconds));
       } else {
         out.println();
-        err.printf(Locale.ROOT, "[prompt %d tokens, %.1f tok/s prefill | generated %d tokens, %.1f tok/s decode | finish: %s | seed %d]%n",
-            r.promptTokens(), r.prefillTokensPerSecond(), r.generatedTokens(),
+        err.printf(Locale.ROOT, "[load %.2f s | prompt %d tokens, %.1f tok/s prefill | generated %d tokens, %.1f tok/s decode | finish: %s | seed %d]%n",
+            loadSeconds, r.promptTokens(), r.prefillTokensPerSecond(), r.generatedTokens(),
             r.decodeTokensPerSecond(), r.finishReason().name().toLowerCase(Locale.ROOT), r.seed());
       }
     }
@@ -117,7 +119,7 @@ final class GenerateCommand implements Command {
     }
   }
 
-  static String toJson(GenerationResult r) {
+  static String toJson(GenerationResult r, double loadSeconds) {
     JsonObject j = new JsonObject();
     JsonArray ids = new JsonArray();
     for (int id : r.ids()) {
@@ -131,6 +133,7 @@ final class GenerateCommand implements Command {
     j.addProperty("prefill_tokens_per_s", finiteOrNull(r.prefillTokensPerSecond()));
     j.addProperty("decode_tokens_per_s", finiteOrNull(r.decodeTokensPerSecond()));
     j.addProperty("seed", r.seed());
+    j.addProperty("load_s", loadSeconds);
     return new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(j);
   }
 
