@@ -20,6 +20,9 @@ public final class RandomSampler implements Sampler {
     for (float v : logits) {
       max = Math.max(max, v);
     }
+    if (!(max > Float.NEGATIVE_INFINITY) || max == Float.POSITIVE_INFINITY) {
+      throw new IllegalStateException("cannot sample: the largest logit is " + max);
+    }
     double total = 0;
     for (float v : logits) {
       total += Math.exp(v - max); // exp(-inf) = 0 for removed tokens
