@@ -119,6 +119,11 @@ public final class AlibiLM implements AutoCloseable {
    * decoded when the checkpoint has a tokenizer, and null/empty otherwise.
    */
   public GenerationResult generate(int[] promptIds, GenerationParams params, TokenListener onToken) {
+    if (tokenizer == null && !params.stopStrings().isEmpty()) {
+      throw new IllegalStateException(
+          "stop strings need " + Checkpoint.TOKENIZER_FILE + ", which checkpoint "
+              + checkpoint.directory() + " does not have");
+    }
     TextDecoder decoder = tokenizer == null ? null : decoder(new StreamingDetokenizer(tokenizer));
     return new Generator().generate(model, promptIds, withModelEos(params), decoder, onToken);
   }

@@ -21,6 +21,10 @@ public final class Generator {
       CausalLanguageModel model, int[] promptIds, GenerationParams params, TextDecoder decoder,
       TokenListener listener) {
     checkPrompt(promptIds, model.vocabSize());
+    if (decoder == null && !params.stopStrings().isEmpty()) {
+      throw new IllegalArgumentException(
+          "stop strings need text, but there is no decoder (no tokenizer): " + params.stopStrings());
+    }
     long seed = params.seed() != null ? params.seed() : ThreadLocalRandom.current().nextLong();
     TokenPicker picker = TokenPicker.of(params, seed);
     TokenHistory history = new TokenHistory();

@@ -381,4 +381,12 @@ class GeneratorTest {
     assertEquals(1, model.opened);
     assertEquals(1, model.closed);
   }
+
+  @Test
+  void stopStringsWithoutDecoderAreRefused() {
+    GenerationParams params = greedy(4).stopString("x").build();
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> generator.generate(chain(), new int[] {0}, params, null, null));
+    assertTrue(e.getMessage().contains("stop strings"), e.getMessage());
+  }
 }
