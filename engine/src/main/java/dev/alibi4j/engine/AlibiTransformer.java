@@ -94,7 +94,20 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
   }
 
   /**
-   * Runs the new tokens through the model, appending their keys and values to {@code cache}.
+   * Logits at every position of whole sequences, without a KV cache. Nothing is written in
+   * place, so DJL's autograd can differentiate through it (training); arrays created here belong
+   * to the caller's scope.
+   *
+   * @param tokens {@code [batch, seq]} int64 token ids
+   * @return logits {@code [batch, seq, vocab]}
+   */
+  public NDArray forwardFull(NDArray tokens) {
+    return forward(tokens, null, false);
+  }
+
+  /**
+   * Runs the new tokens through the model, appending their keys and values to {@code cache}
+   * (null: no cache, the tokens are the whole sequence).
    *
    * @param tokens {@code [batch, q_len]} int64 token ids
    * @param lastOnly whether to project only the last position to logits
@@ -102,7 +115,7 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
    */
   NDArray forward(NDArray tokens, KvCache cache, boolean lastOnly) {
     long qLen = tokens.getShape().get(1);
-    int start = cache.length();
+    int start = cache == null ? 0 : cache.length();
     NDArray x = embeddings.get(new NDIndex("{}", tokens.flatten())) // [batch * q_len, hidden]
         .reshape(tokens.getShape().get(0), qLen, config.hiddenSize()); // [batch, q_len, hidden]
     if (embeddingNorm != null) {
@@ -110,7 +123,7 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     }
     NDArray layerMask = mask.forQueries(start, (int) qLen); // [heads, q_len, kv_len]
     for (int i = 0; i < blocks.size(); i++) {
-      x = blocks.get(i).forward(x, layerMask, cache.layer(i));
+      x = blocks.get(i).forward(x, layerMask, cache == null ? null : cache.layer(i));
     }
     if (lastOnly && qLen > 1) {
       x = x.get(":, -1:, :"); // [batch, 1, hidden]

@@ -112,6 +112,33 @@ class ReferenceComparisonTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configs")
+  void batchedFullForwardWithoutCacheMatchesReference(String name, TransformerConfig config, boolean biases) {
+    RandomModel.Pair pair = RandomModel.create(config, 45, biases);
+    int[] a = randomIds(11, config.vocabSize(), 10);
+    int[] b = randomIds(11, config.vocabSize(), 11);
+    ReferenceTransformer ref = new ReferenceTransformer(config, pair.reference());
+    double[][][] expected = {ref.logits(a), ref.logits(b)};
+    try (AlibiTransformer model = new AlibiTransformer(config, pair.weights());
+        ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+      long[] flat = new long[22];
+      for (int t = 0; t < 11; t++) {
+        flat[t] = a[t];
+        flat[11 + t] = b[t];
+      }
+      float[] logits = model.forwardFull(m.create(flat).reshape(2, 11)).toFloatArray(); // [2, 11, vocab]
+      int vocab = config.vocabSize();
+      for (int s = 0; s < 2; s++) {
+        for (int t = 0; t < 11; t++) {
+          float[] row = java.util.Arrays.copyOfRange(logits, (s * 11 + t) * vocab, (s * 11 + t + 1) * vocab);
+          double diff = maxAbsDiff(expected[s][t], row);
+          assertTrue(diff <= TOLERANCE, name + ": sequence " + s + " position " + t + " |Δ| = " + diff);
+        }
+      }
+    }
+  }
+
   private static double[] toDouble(float[] f) {
     double[] d = new double[f.length];
     for (int i = 0; i < f.length; i++) {

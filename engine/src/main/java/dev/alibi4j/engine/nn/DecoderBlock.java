@@ -30,7 +30,7 @@ public final class DecoderBlock {
   /**
    * @param x {@code [batch, q_len, hidden]}
    * @param mask {@code [heads, q_len, kv_len]}
-   * @param cache this block's KV cache
+   * @param cache this block's KV cache, or null for a full sequence without one
    * @return {@code [batch, q_len, hidden]}
    */
   public NDArray forward(NDArray x, NDArray mask, LayerCache cache) {

@@ -30,7 +30,7 @@ public final class Mlp {
       case GELU_TANH -> {
         // 0.5 x (1 + tanh(√(2/π) x (1 + 0.044715 x²)))
         NDArray inner = x.mul(x).muli(0.044715f).addi(1f).muli(x).muli(SQRT_2_OVER_PI);
-        yield inner.tanh().addi(1f).muli(x).muli(0.5f);
+        yield inner.tanh().add(1f).muli(x).muli(0.5f); // tanh's output is kept for its gradient: no in-place write
       }
     };
   }

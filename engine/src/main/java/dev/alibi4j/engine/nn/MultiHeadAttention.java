@@ -35,7 +35,9 @@ public final class MultiHeadAttention {
   /**
    * @param x {@code [batch, q_len, hidden]}
    * @param mask {@code [heads, q_len, kv_len]}: ALiBi bias plus causal mask
-   * @param cache this layer's KV cache; the new keys and values are appended to it
+   * @param cache this layer's KV cache, to which the new keys and values are appended; null to
+   *     attend over {@code x} alone (full sequences, e.g. training: no in-place writes, so
+   *     autograd can differentiate through it)
    * @return {@code [batch, q_len, hidden]}
    */
   public NDArray forward(NDArray x, NDArray mask, LayerCache cache) {
@@ -46,7 +48,9 @@ public final class MultiHeadAttention {
       fused = fused.clip(-clipQkv, clipQkv);
     }
     NDList qkvHeads = splitHeads(fused, batch, qLen); // 3 × [batch, heads, q_len, head_dim]
-    NDArray[] kv = cache.append(qkvHeads.get(1), qkvHeads.get(2)); // 2 × [batch, heads, kv_len, head_dim]
+    NDArray[] kv = cache == null
+        ? new NDArray[] {qkvHeads.get(1), qkvHeads.get(2)}
+        : cache.append(qkvHeads.get(1), qkvHeads.get(2)); // 2 × [batch, heads, kv_len, head_dim]
     NDArray scores = qkvHeads.get(0).matMul(kv[0].transpose(0, 1, 3, 2)); // [batch, heads, q_len, kv_len]
     scores = scores.muli(softmaxScale).addi(mask);
     NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(x.getDataType(), false);
