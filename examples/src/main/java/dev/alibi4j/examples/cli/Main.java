@@ -20,7 +20,8 @@ public final class Main {
   static final int USAGE = 2;
 
   private static final List<Command> COMMANDS =
-      List.of(new GenerateCommand(), new LogitsCommand(), new TokenizeCommand());
+      List.of(
+          new GenerateCommand(), new LogitsCommand(), new TokenizeCommand(), new TrainCommand());
 
   private Main() {}
 

@@ -1,0 +1,83 @@
+package dev.alibi4j.examples.cli;
+
+import dev.alibi4j.examples.train.ByteCorpus;
+import dev.alibi4j.examples.train.TrainConfig;
+import dev.alibi4j.examples.train.Trainer;
+import dev.alibi4j.model.safetensors.SafetensorsDtype;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code train}: trains a small byte-level ALiBi model and writes a Hugging Face checkpoint. */
+final class TrainCommand implements Command {
+
+  @Override
+  public String name() {
+    return "train";
+  }
+
+  @Override
+  public String summary() {
+    return "train a small byte-level ALiBi model (MPT checkpoint)";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        usage: java -jar alibi4j.jar train --corpus FILE --out DIR [options]
+          --corpus FILE     UTF-8 text; the first 90% trains, the last 10% is held out
+          --out DIR         where config.json, model.safetensors and tokenizer.json go
+          --layers N        decoder blocks (default 4)
+          --hidden N        model width (default 256)
+          --heads N         attention heads (default 4)
+          --context N       training sequence length in bytes (default 128)
+          --steps N         optimizer steps (default 1500)
+          --batch N         sequences per step (default 32)
+          --lr X            peak learning rate (default 2e-3)
+          --seed N          initialisation and sampling seed (default 1)
+          --eval-every N    steps between held-out evaluations (default 100)
+          --dtype f16|bf16  storage dtype of the saved weights (default f16)
+        """;
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Options o = Options.parse(args,
+        Set.of("--corpus", "--out", "--layers", "--hidden", "--heads", "--context", "--steps",
+            "--batch", "--lr", "--seed", "--eval-every", "--dtype"),
+        Set.of());
+    Path corpusFile = Path.of(o.required("--corpus"));
+    Path outDir = Path.of(o.required("--out"));
+    SafetensorsDtype dtype = switch (o.string("--dtype") == null ? "f16" : o.string("--dtype")) {
+      case "f16" -> SafetensorsDtype.F16;
+      case "bf16" -> SafetensorsDtype.BF16;
+      default -> throw new UsageException("option --dtype expects f16 or bf16, got '" + o.string("--dtype") + "'");
+    };
+    TrainConfig config;
+    try {
+      config = new TrainConfig(
+          orDefault(o.integer("--layers", 1), 4), orDefault(o.integer("--hidden", 1), 256),
+          orDefault(o.integer("--heads", 1), 4), orDefault(o.integer("--context", 2), 128),
+          orDefault(o.integer("--steps", 1), 1500), orDefault(o.integer("--batch", 1), 32),
+          o.decimal("--lr") == null ? 2e-3 : o.decimal("--lr"),
+          o.longValue("--seed") == null ? 1 : o.longValue("--seed"),
+          orDefault(o.integer("--eval-every", 1), 100));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    ByteCorpus corpus = ByteCorpus.read(corpusFile, config.context());
+    long start = System.nanoTime();
+    try (Trainer trainer = new Trainer(config)) {
+      double heldOut = trainer.train(corpus, err);
+      trainer.save(outDir, dtype);
+      err.printf(Locale.ROOT, "trained in %.1f min; held-out loss %.4f nats/byte (perplexity %.3f); wrote %s%n",
+          (System.nanoTime() - start) / 60e9, heldOut, Math.exp(heldOut), outDir);
+    }
+    return Main.OK;
+  }
+
+  private static int orDefault(Integer value, int fallback) {
+    return value == null ? fallback : value;
+  }
+}
