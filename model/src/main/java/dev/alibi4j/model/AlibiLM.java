@@ -2,6 +2,7 @@ package dev.alibi4j.model;
 
 import ai.djl.ndarray.types.DataType;
 import dev.alibi4j.engine.AlibiTransformer;
+import dev.alibi4j.engine.CausalLanguageModel;
 import dev.alibi4j.engine.InferenceSession;
 import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.generation.GenerationParams;
@@ -133,6 +134,11 @@ public final class AlibiLM implements AutoCloseable {
     try (InferenceSession session = model.newSession()) {
       return session.appendAll(ids);
     }
+  }
+
+  /** The model, for callers that drive it directly (evaluation, custom decoding loops). */
+  public CausalLanguageModel model() {
+    return model;
   }
 
   /** A fresh sequence with its own KV cache, for callers that drive decoding themselves. */

@@ -40,7 +40,7 @@ public final class WindowedPerplexity {
     if (stride < 1 || stride > context) {
       throw new IllegalArgumentException("stride must be in [1, context = " + context + "], got " + stride);
     }
-    long total = countScored(tokens.length, context, stride);
+    long total = scoredPositions(tokens.length, context, stride).length;
     long start = System.nanoTime();
     double nll = 0;
     long scored = 0;
@@ -80,17 +80,17 @@ public final class WindowedPerplexity {
     return max + Math.log(sum) - logits[target];
   }
 
-  private static long countScored(int n, int context, int stride) {
-    long count = 0;
+  /** Positions of a sequence of length {@code n} that windowed evaluation scores, ascending. */
+  public static int[] scoredPositions(int n, int context, int stride) {
+    java.util.stream.IntStream.Builder positions = java.util.stream.IntStream.builder();
     int scoredUpTo = 1;
     for (int begin = 0; begin < n - 1 && scoredUpTo < n; begin += stride) {
       int end = Math.min(begin + context, n);
-      int first = Math.max(begin + 1, scoredUpTo);
-      if (first < end) {
-        count += end - first;
-        scoredUpTo = end;
+      for (int p = Math.max(begin + 1, scoredUpTo); p < end; p++) {
+        positions.add(p);
       }
+      scoredUpTo = Math.max(scoredUpTo, end);
     }
-    return count;
+    return positions.build().toArray();
   }
 }

@@ -28,8 +28,9 @@ final class GenerateCommand implements Command {
   @Override
   public String usage() {
     return """
-        usage: java -jar alibi4j.jar generate --model DIR (--prompt TEXT | --ids 1,2,3) [options]
-          --model DIR                checkpoint directory (config.json, *.safetensors, tokenizer.json)
+        usage: java -jar alibi4j.jar generate [--model DIR] (--prompt TEXT | --ids 1,2,3) [options]
+          --model DIR                checkpoint directory (config.json, *.safetensors, tokenizer.json);
+                                     default: the built-in Tiny Shakespeare model
           --prompt TEXT              prompt text (needs tokenizer.json)
           --ids 1,2,3                prompt token ids, comma-separated
           --max-new-tokens N         tokens to generate at most (default 128)
@@ -50,7 +51,7 @@ final class GenerateCommand implements Command {
         Set.of("--model", "--prompt", "--ids", "--max-new-tokens", "--temperature", "--top-k",
             "--top-p", "--repetition-penalty", "--seed", "--stop"),
         Set.of("--json"));
-    Path dir = Path.of(o.required("--model"));
+    Path dir = o.has("--model") ? Path.of(o.required("--model")) : BuiltinModel.resolve();
     String prompt = o.string("--prompt");
     int[] ids = o.ids("--ids");
     if ((prompt == null) == (ids == null)) {

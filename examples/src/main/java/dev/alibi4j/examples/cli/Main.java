@@ -21,7 +21,8 @@ public final class Main {
 
   private static final List<Command> COMMANDS =
       List.of(
-          new GenerateCommand(), new LogitsCommand(), new TokenizeCommand(), new TrainCommand());
+          new GenerateCommand(), new LogitsCommand(), new TokenizeCommand(), new TrainCommand(),
+          new PerplexityCommand());
 
   private Main() {}
 
