@@ -125,7 +125,7 @@ public final class AlibiLM implements AutoCloseable {
           "stop strings need " + Checkpoint.TOKENIZER_FILE + ", which checkpoint "
               + checkpoint.directory() + " does not have");
     }
-    TextDecoder decoder = tokenizer == null ? null : decoder(new StreamingDetokenizer(tokenizer));
+    TextDecoder decoder = tokenizer == null ? null : decoder(new StreamingDetokenizer(tokenizer), tokenizer.vocabSize());
     return new Generator().generate(model, promptIds, withModelEos(params), decoder, onToken);
   }
 
@@ -154,11 +154,13 @@ public final class AlibiLM implements AutoCloseable {
     return params.withEosTokenIds(eos);
   }
 
-  private static TextDecoder decoder(StreamingDetokenizer detokenizer) {
+  // Checkpoints pad their vocabulary (BLOOM: 250,880 rows for 250,680 tokens); an id past the
+  // tokenizer's has no text, as in Hugging Face's decode.
+  private static TextDecoder decoder(StreamingDetokenizer detokenizer, int tokenizerVocab) {
     return new TextDecoder() {
       @Override
       public String next(int tokenId) {
-        return detokenizer.next(tokenId);
+        return tokenId < tokenizerVocab ? detokenizer.next(tokenId) : "";
       }
 
       @Override

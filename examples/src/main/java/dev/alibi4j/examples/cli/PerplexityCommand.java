@@ -35,8 +35,9 @@ final class PerplexityCommand implements Command {
           --held-out      score only the last 10% of the file (what `train` held out)
           --context N     window length in tokens (default 128)
           --stride S      distance between windows (default: N, non-overlapping)
-          --unigram       also report a unigram model of the same tokens, estimated on the
-                          rest of the file (with --held-out: the first 90%), add-one smoothed
+          --unigram       also report a unigram model of the same tokens, add-one smoothed,
+                          estimated on the first 90% with --held-out (else on the scored text
+                          itself, in-sample)
           --json          print one JSON object
         """;
   }
