@@ -33,12 +33,21 @@ final class TinyBloom {
 
   /** A random checkpoint with no EOS token. */
   static Path random(Path dir, int vocab, long seed) {
-    return write(dir, vocab, seed, -1, null);
+    return write(dir, vocab, seed, -1, null, false);
+  }
+
+  /**
+   * A random checkpoint over the test tokenizer's vocabulary that writes mostly printable ASCII:
+   * the embedding rows of the other ids (control and high bytes, special tokens) are scaled by
+   * 0.05, so their tied logits are near 0 and greedy decoding does not pick them.
+   */
+  static Path printable(Path dir, long seed) {
+    return write(dir, TOKENIZER_VOCAB, seed, -1, null, true);
   }
 
   /** A checkpoint whose greedy choice is always {@code token}; {@code eos} may be null. */
   static Path constant(Path dir, int vocab, int token, Integer eos) {
-    return write(dir, vocab, 5, token, eos);
+    return write(dir, vocab, 5, token, eos, false);
   }
 
   /** Copies the test tokenizer.json into {@code dir}. */
@@ -51,7 +60,8 @@ final class TinyBloom {
     }
   }
 
-  private static Path write(Path dir, int vocab, long seed, int constantToken, Integer eos) {
+  private static Path write(
+      Path dir, int vocab, long seed, int constantToken, Integer eos, boolean printable) {
     try {
       Files.createDirectories(dir);
       JsonObject c = new JsonObject();
@@ -76,6 +86,12 @@ final class TinyBloom {
       float[] embeddings = gaussian(r, vocab * h, 1.0, 0); // [vocab, hidden]
       float[] lnfWeight = gaussian(r, h, 0.1, 1); // [hidden]
       float[] lnfBias = gaussian(r, h, 0.1, 0); // [hidden]
+      for (int id = 0; printable && id < vocab; id++) {
+        boolean ascii = (id >= 32 && id < 127) || (id >= 256 && id <= 265);
+        for (int i = 0; i < h && !ascii; i++) {
+          embeddings[id * h + i] *= 0.05f;
+        }
+      }
       if (constantToken >= 0) {
         for (int i = 0; i < h; i++) {
           embeddings[constantToken * h + i] *= 10;
