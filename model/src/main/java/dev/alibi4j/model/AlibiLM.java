@@ -68,16 +68,23 @@ public final class AlibiLM implements AutoCloseable {
    */
   public static AlibiLM load(Path dir, DataType computeDtype) {
     Checkpoint checkpoint = Checkpoint.load(dir, computeDtype);
+    AlibiTransformer model;
+    try {
+      model = new AlibiTransformer(checkpoint.config(), checkpoint.weights());
+    } catch (RuntimeException e) {
+      checkpoint.close();
+      throw e;
+    }
     try {
       Tokenizer tokenizer = checkpoint.tokenizerJson().isPresent()
           ? Tokenizer.load(checkpoint.tokenizerJson().get())
           : null;
-      return new AlibiLM(checkpoint, new AlibiTransformer(checkpoint.config(), checkpoint.weights()), tokenizer);
+      return new AlibiLM(checkpoint, model, tokenizer);
     } catch (IOException e) {
-      checkpoint.close();
+      model.close();
       throw new UncheckedIOException(e.getMessage(), e);
     } catch (RuntimeException e) {
-      checkpoint.close();
+      model.close();
       throw e;
     }
   }

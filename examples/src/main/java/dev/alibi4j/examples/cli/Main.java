@@ -36,9 +36,13 @@ public final class Main {
 
   /** Runs the CLI with the given streams; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || isHelp(args[0]) || args[0].equals("help")) {
+    if (args.length == 0) {
+      err.print(overview());
+      return USAGE;
+    }
+    if (isHelp(args[0]) || args[0].equals("help")) {
       out.print(overview());
-      return args.length == 0 ? USAGE : OK;
+      return OK;
     }
     Command command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
     if (command == null) {
@@ -47,7 +51,8 @@ public final class Main {
       return USAGE;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    if (Arrays.stream(rest).anyMatch(Main::isHelp)) {
+    // Only a leading --help asks for help: later it may be an option's value (--stop -h).
+    if (rest.length > 0 && isHelp(rest[0])) {
       out.print(command.usage());
       return OK;
     }

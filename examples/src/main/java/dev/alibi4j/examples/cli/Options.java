@@ -124,6 +124,10 @@ public final class Options {
     if (v == null) {
       return null;
     }
+    // Plain decimal notation only: Java's parser would also take 1.5f or 0x1p3.
+    if (!v.trim().matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+      throw new UsageException("option " + name + " expects a finite decimal number, got '" + v + "'");
+    }
     try {
       double d = Double.parseDouble(v.trim());
       if (!Double.isFinite(d)) {
