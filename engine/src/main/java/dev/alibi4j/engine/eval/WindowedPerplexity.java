@@ -2,7 +2,10 @@ package dev.alibi4j.engine.eval;
 
 import dev.alibi4j.engine.CausalLanguageModel;
 import dev.alibi4j.engine.InferenceSession;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Perplexity as the ALiBi paper evaluates it: the sequence is cut into windows of {@code context}
@@ -40,27 +43,22 @@ public final class WindowedPerplexity {
     if (stride < 1 || stride > context) {
       throw new IllegalArgumentException("stride must be in [1, context = " + context + "], got " + stride);
     }
-    long total = scoredPositions(tokens.length, context, stride).length;
+    List<Window> windows = windows(tokens.length, context, stride);
+    long total = windows.stream().mapToLong(w -> w.end() - w.first()).sum();
     long start = System.nanoTime();
     double nll = 0;
     long scored = 0;
-    int scoredUpTo = 1; // token 0 can never be scored
-    for (int begin = 0; begin < tokens.length - 1 && scoredUpTo < tokens.length; begin += stride) {
-      int end = Math.min(begin + context, tokens.length);
-      int first = Math.max(begin + 1, scoredUpTo);
-      if (first < end) {
-        float[][] logits;
-        try (InferenceSession session = model.newSession()) {
-          logits = session.appendAll(Arrays.copyOfRange(tokens, begin, end)); // [end - begin][vocab]
-        }
-        for (int p = first; p < end; p++) {
-          nll += negativeLogLikelihood(logits[p - begin - 1], tokens[p]);
-          scored++;
-        }
-        scoredUpTo = end;
-        if (progress != null) {
-          progress.update(scored, total);
-        }
+    for (Window w : windows) {
+      float[][] logits;
+      try (InferenceSession session = model.newSession()) {
+        logits = session.appendAll(Arrays.copyOfRange(tokens, w.begin(), w.end())); // [end - begin][vocab]
+      }
+      for (int p = w.first(); p < w.end(); p++) {
+        nll += negativeLogLikelihood(logits[p - w.begin() - 1], tokens[p]);
+        scored++;
+      }
+      if (progress != null) {
+        progress.update(scored, total);
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -82,15 +80,27 @@ public final class WindowedPerplexity {
 
   /** Positions of a sequence of length {@code n} that windowed evaluation scores, ascending. */
   public static int[] scoredPositions(int n, int context, int stride) {
-    java.util.stream.IntStream.Builder positions = java.util.stream.IntStream.builder();
+    return windows(n, context, stride).stream()
+        .flatMapToInt(w -> IntStream.range(w.first(), w.end()))
+        .toArray();
+  }
+
+  /** Tokens {@code [begin, end)} run as one sequence; those in {@code [first, end)} are scored. */
+  private record Window(int begin, int end, int first) {}
+
+  // Windows start every stride tokens; each scores what no earlier window scored (token 0 never),
+  // and windows with nothing left to score are not run.
+  private static List<Window> windows(int n, int context, int stride) {
+    List<Window> windows = new ArrayList<>();
     int scoredUpTo = 1;
     for (int begin = 0; begin < n - 1 && scoredUpTo < n; begin += stride) {
       int end = Math.min(begin + context, n);
-      for (int p = Math.max(begin + 1, scoredUpTo); p < end; p++) {
-        positions.add(p);
+      int first = Math.max(begin + 1, scoredUpTo);
+      if (first < end) {
+        windows.add(new Window(begin, end, first));
+        scoredUpTo = end;
       }
-      scoredUpTo = Math.max(scoredUpTo, end);
     }
-    return positions.build().toArray();
+    return windows;
   }
 }
