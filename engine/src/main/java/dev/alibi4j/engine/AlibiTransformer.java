@@ -35,7 +35,8 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
 
   /**
    * @param config architecture; must match the weights' shapes (checked by the loader)
-   * @param weights arrays in the compute dtype; ownership passes to this model
+   * @param weights matrices in FLOAT32, or FLOAT16 to halve the bytes each decode step reads
+   *     (see {@link Linear}); vectors of either type; ownership passes to this model
    */
   public AlibiTransformer(TransformerConfig config, ModelWeights weights) {
     if (weights.layers().size() != config.numLayers()) {
@@ -47,12 +48,14 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     this.embeddings = weights.embeddings();
     double eps = config.layerNormEps();
     this.embeddingNorm =
-        config.embeddingLayerNorm() ? new LayerNorm(weights.embLnWeight(), weights.embLnBias(), eps) : null;
+        config.embeddingLayerNorm()
+            ? new LayerNorm(wide(weights.embLnWeight()), wide(weights.embLnBias()), eps)
+            : null;
     this.blocks = new ArrayList<>();
     for (LayerWeights w : weights.layers()) {
       blocks.add(block(config, w));
     }
-    this.finalNorm = new LayerNorm(weights.finalLnWeight(), weights.finalLnBias(), eps);
+    this.finalNorm = new LayerNorm(wide(weights.finalLnWeight()), wide(weights.finalLnBias()), eps);
     this.lmHead = new Linear(weights.lmHead(), null);
     double[] slopes = AlibiSlopes.of(config.slopeScheme(), config.numHeads(), config.alibiBiasMax());
     this.mask = new AlibiMask(weights.manager(), slopes, DataType.FLOAT32);
@@ -62,20 +65,33 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     double eps = c.layerNormEps();
     var attention =
         new MultiHeadAttention(
-            new Linear(w.qkvWeight(), w.qkvBias()),
-            new Linear(w.outWeight(), w.outBias()),
+            new Linear(w.qkvWeight(), wide(w.qkvBias())),
+            new Linear(w.outWeight(), wide(w.outBias())),
             c.qkvLayout(),
             c.numHeads(),
             c.headDim(),
             c.clipQkv(),
             c.softmaxScale());
-    var mlp = new Mlp(new Linear(w.upWeight(), w.upBias()), new Linear(w.downWeight(), w.downBias()), c.activation());
+    var mlp = new Mlp(
+        new Linear(w.upWeight(), wide(w.upBias())),
+        new Linear(w.downWeight(), wide(w.downBias())),
+        c.activation());
     return new DecoderBlock(
-        new LayerNorm(w.ln1Weight(), w.ln1Bias(), eps),
+        new LayerNorm(wide(w.ln1Weight()), wide(w.ln1Bias()), eps),
         attention,
-        new LayerNorm(w.ln2Weight(), w.ln2Bias(), eps),
+        new LayerNorm(wide(w.ln2Weight()), wide(w.ln2Bias()), eps),
         mlp,
         c.residualFromLayerNorm());
+  }
+
+  /**
+   * Vectors (norm gains, biases) in float32 whatever the weights' type: they are tiny, and
+   * activations stay float32 between the matrix products.
+   */
+  private static NDArray wide(NDArray vector) {
+    return vector == null || vector.getDataType() == DataType.FLOAT32
+        ? vector
+        : vector.toType(DataType.FLOAT32, false);
   }
 
   /** The architecture. */
@@ -117,7 +133,8 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     long qLen = tokens.getShape().get(1);
     int start = cache == null ? 0 : cache.length();
     NDArray x = embeddings.get(new NDIndex("{}", tokens.flatten())) // [batch * q_len, hidden]
-        .reshape(tokens.getShape().get(0), qLen, config.hiddenSize()); // [batch, q_len, hidden]
+        .reshape(tokens.getShape().get(0), qLen, config.hiddenSize()) // [batch, q_len, hidden]
+        .toType(DataType.FLOAT32, false);
     if (embeddingNorm != null) {
       x = embeddingNorm.forward(x);
     }

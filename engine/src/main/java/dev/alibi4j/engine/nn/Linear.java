@@ -1,12 +1,96 @@
 package dev.alibi4j.engine.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 
-/** {@code y = x W^T + b} with W in PyTorch layout {@code [out, in]}; bias optional. */
-public record Linear(NDArray weight, NDArray bias) {
+/**
+ * {@code y = x W^T + b} with W in PyTorch layout {@code [out, in]}; bias optional. Inputs and
+ * outputs are float32 whatever the weight's type.
+ *
+ * <p>Float16 weights halve the bytes a decode step reads, but libtorch's CPU kernels for them are
+ * only fast for a matrix-vector product. So a single input row runs in float16 (libtorch's GEMV
+ * accumulates in float32; the input and output are rounded to float16), while several rows (a
+ * prefill) widen the weight to float32 in slices of at most {@link #DEFAULT_SLICE_ELEMENTS}
+ * elements and run float32 GEMMs: float16 matrix products are about 100 times slower. The widened
+ * slices are temporaries, so resident memory stays at the float16 size.
+ */
+public final class Linear {
 
-  /** {@code [..., in]} to {@code [..., out]}. */
+  /** 16 Mi elements: a 64 MiB float32 slice, enough for any layer of a 560M model in one go. */
+  public static final long DEFAULT_SLICE_ELEMENTS = 16L << 20;
+
+  private final NDArray weight; // [out, in]
+  private final NDArray bias; // [out] float32, or null
+  private final boolean half;
+  private final long sliceRows;
+
+  public Linear(NDArray weight, NDArray bias) {
+    this(weight, bias, DEFAULT_SLICE_ELEMENTS);
+  }
+
+  /**
+   * @param weight {@code [out, in]}, FLOAT32 or FLOAT16
+   * @param bias {@code [out]} FLOAT32, or null
+   * @param sliceElements most weight elements widened to float32 at once (float16 weights only)
+   */
+  public Linear(NDArray weight, NDArray bias, long sliceElements) {
+    DataType type = weight.getDataType();
+    if (type != DataType.FLOAT32 && type != DataType.FLOAT16) {
+      throw new IllegalArgumentException("linear weight must be FLOAT32 or FLOAT16, got " + type.name());
+    }
+    if (bias != null && bias.getDataType() != DataType.FLOAT32) {
+      throw new IllegalArgumentException("linear bias must be FLOAT32, got " + bias.getDataType().name());
+    }
+    this.weight = weight;
+    this.bias = bias;
+    this.half = type == DataType.FLOAT16;
+    long in = weight.getShape().get(1);
+    this.sliceRows = Math.max(1, sliceElements / in);
+  }
+
+  /** The weight, {@code [out, in]}. */
+  public NDArray weight() {
+    return weight;
+  }
+
+  /** {@code [..., in]} float32 to {@code [..., out]} float32. */
   public NDArray forward(NDArray x) {
-    return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+    if (!half) {
+      return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+    long in = weight.getShape().get(1);
+    return x.size() == in ? vectorProduct(x) : widenedProduct(x);
+  }
+
+  /** One row: a float16 GEMV, bandwidth-bound on the float16 weight. */
+  private NDArray vectorProduct(NDArray x) {
+    NDArray y;
+    try (NDArray x16 = x.toType(DataType.FLOAT16, false);
+        NDArray y16 = ai.djl.nn.core.Linear.linear(x16, weight, null).singletonOrThrow()) {
+      y = y16.toType(DataType.FLOAT32, false); // [..., out]
+    }
+    return bias == null ? y : y.addi(bias);
+  }
+
+  /** Several rows: float32 GEMMs over widened slices of the weight's rows. */
+  private NDArray widenedProduct(NDArray x) {
+    long out = weight.getShape().get(0);
+    if (sliceRows >= out) {
+      try (NDArray wide = weight.toType(DataType.FLOAT32, false)) { // [out, in]
+        return ai.djl.nn.core.Linear.linear(x, wide, bias).singletonOrThrow();
+      }
+    }
+    NDList parts = new NDList();
+    for (long start = 0; start < out; start += sliceRows) {
+      long end = Math.min(out, start + sliceRows);
+      NDArray slice = weight.get("{}:{}", start, end).toType(DataType.FLOAT32, false); // [rows, in]
+      NDArray sliceBias = bias == null ? null : bias.get("{}:{}", start, end); // [rows]
+      NDArray part = ai.djl.nn.core.Linear.linear(x, slice, sliceBias).singletonOrThrow(); // [..., rows]
+      slice.close(); // free each widened slice before the next: only one is ever resident
+      parts.add(part);
+    }
+    return NDArrays.concat(parts, -1); // [..., out]
   }
 }

@@ -2,6 +2,7 @@ package dev.alibi4j.engine.reference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.weights.LayerWeights;
@@ -18,10 +19,12 @@ public final class RandomModel {
 
   private final Random random;
   private final boolean withBiases;
+  private final DataType dtype;
 
-  private RandomModel(long seed, boolean withBiases) {
+  private RandomModel(long seed, boolean withBiases, DataType dtype) {
     this.random = new Random(seed);
     this.withBiases = withBiases;
+    this.dtype = dtype;
   }
 
   /** Weights and their reference copies. */
@@ -31,7 +34,16 @@ public final class RandomModel {
    * @param withBiases whether linear layers and layer norms carry biases (BLOOM) or not (MPT)
    */
   public static Pair create(TransformerConfig c, long seed, boolean withBiases) {
-    return new RandomModel(seed, withBiases).build(c);
+    return new RandomModel(seed, withBiases, DataType.FLOAT32).build(c);
+  }
+
+  /**
+   * Every weight stored as {@code dtype} (as a checkpoint loaded in that type gives them); for
+   * FLOAT16 the reference gets the same values, rounded to half precision by {@link
+   * ReferenceHalf}, so it differs from the engine only by the engine's own arithmetic.
+   */
+  public static Pair create(TransformerConfig c, long seed, boolean withBiases, DataType dtype) {
+    return new RandomModel(seed, withBiases, dtype).build(c);
   }
 
   private Pair build(TransformerConfig c) {
@@ -82,6 +94,9 @@ public final class RandomModel {
     float[] d = new float[rows * cols];
     for (int i = 0; i < d.length; i++) {
       d[i] = (float) (random.nextGaussian() * scale);
+      if (dtype == DataType.FLOAT16) {
+        d[i] = (float) ReferenceHalf.round(d[i]);
+      }
     }
     return new Tensor(d, rows, cols);
   }
@@ -94,6 +109,9 @@ public final class RandomModel {
     Tensor t = vector(n, 0.2);
     for (int i = 0; i < n; i++) {
       t.data()[i] += 1f;
+      if (dtype == DataType.FLOAT16) {
+        t.data()[i] = (float) ReferenceHalf.round(t.data()[i]);
+      }
     }
     return t;
   }
@@ -102,12 +120,13 @@ public final class RandomModel {
     return withBiases ? vector(n, 0.1) : null;
   }
 
-  private static NDArray nd(NDManager m, Tensor t) {
+  private NDArray nd(NDManager m, Tensor t) {
     if (t == null) {
       return null;
     }
     Shape shape = t.rows() == 1 ? new Shape(t.cols()) : new Shape(t.rows(), t.cols());
-    return m.create(t.data(), shape);
+    NDArray a = m.create(t.data(), shape);
+    return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false); // exact: values are already rounded
   }
 
   private static double[] vec(Tensor t) {
