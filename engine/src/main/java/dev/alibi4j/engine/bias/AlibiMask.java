@@ -10,13 +10,15 @@ import ai.djl.ndarray.types.DataType;
  *
  * <p>The bias of query i on key j is {@code slope_h * (j - i)}; softmax is invariant to a
  * per-row constant, so {@code slope_h * j} serves every query (the fairseq and BLOOM form). The
- * bias therefore is one row per head, and the causal part one {@code [cap, cap]} matrix of 0 and
- * the dtype's minimum: stored factored, the mask costs {@code O(heads * cap + cap²)} instead of
- * {@code O(heads * cap²)} (268 MB for 16 heads at 2048 positions). Both are built once and
- * regrown, doubling, when a longer sequence needs them.
+ * bias therefore is one row per head, kept for a capacity of positions that doubles when a longer
+ * sequence needs it: {@code O(heads * cap)}, where a full mask would be {@code O(heads * cap²)}
+ * (268 MB for 16 heads at 2048 positions).
  *
  * <p>On the cached path (one query, the newest position) every key is visible, so only the last
- * mask row is used: that row is the bias row itself, sliced without computation.
+ * mask row is used: that row is the bias row itself, sliced without computation. A prefill of
+ * {@code q} queries over {@code kv} keys builds its {@code [q, kv]} causal part once per forward
+ * pass (shared by all layers), at the cost of one pass over that matrix, which the score
+ * computation reads anyway; nothing of size {@code cap²} stays resident.
  *
  * <p>Thread-safe; the arrays it returns are views or fresh arrays the caller must close (e.g. by
  * an enclosing {@code NDScope}).
@@ -30,7 +32,7 @@ public final class AlibiMask implements AutoCloseable {
   private final float fill;
   private int capacity;
   private NDArray biasRow; // [heads, 1, cap]: slope_h * j
-  private NDArray causal; // [cap, cap]: 0 where j <= i, fill where j > i
+  private NDArray positions; // [cap]: 0, 1, ..., cap - 1
 
   /**
    * @param parent manager the mask's arrays are attached under
@@ -74,27 +76,24 @@ public final class AlibiMask implements AutoCloseable {
     if (qLen == 1) {
       return bias; // the last row: nothing is masked
     }
-    NDArray rows = causal.get("{}:{}, :{}", start, kvLen, kvLen); // [qLen, kvLen]
-    return bias.add(rows); // [heads, qLen, kvLen]
+    NDArray rows = positions.get("{}:{}", start, kvLen).reshape(qLen, 1); // [qLen, 1]: i
+    NDArray cols = positions.get(":{}", kvLen).reshape(1, kvLen); // [1, kvLen]: j
+    NDArray future = cols.gt(rows).toType(DataType.FLOAT32, false).muli(fill); // [qLen, kvLen]: 0 or fill
+    return bias.add(future); // [heads, qLen, kvLen]
   }
 
   private void grow(int newCapacity) {
-    NDArray positions = manager.arange(0f, (float) newCapacity); // [cap]
+    NDArray newPositions = manager.arange(0f, (float) newCapacity); // [cap]
     NDArray slopeColumn = manager.create(slopes).reshape(slopes.length, 1, 1); // [heads, 1, 1]
-    NDArray newBias = slopeColumn.mul(positions.reshape(1, 1, newCapacity)); // [heads, 1, cap]
-    NDArray rowIndex = positions.reshape(newCapacity, 1); // [cap, 1]
-    NDArray colIndex = positions.reshape(1, newCapacity); // [1, cap]
-    NDArray isFuture = colIndex.gt(rowIndex); // [cap, cap]: j > i
-    NDArray future = isFuture.toType(DataType.FLOAT32, false);
-    NDArray newCausal = future.mul(fill); // [cap, cap]: 0 or fill
+    NDArray positionRow = newPositions.reshape(1, 1, newCapacity); // [1, 1, cap]
+    NDArray newBias = slopeColumn.mul(positionRow); // [heads, 1, cap]
     // The mask outlives the per-step scope it may be grown in.
-    NDScope.unregister(newBias, newCausal);
-    closeAll(positions, slopeColumn, rowIndex, colIndex, isFuture, future, biasRow, causal);
+    NDScope.unregister(newBias, newPositions);
+    closeAll(slopeColumn, positionRow, biasRow, positions);
     biasRow = newBias;
-    causal = newCausal;
+    positions = newPositions;
     capacity = newCapacity;
   }
-
   private static float minimumOf(DataType dtype) {
     return switch (dtype) {
       case FLOAT32 -> -Float.MAX_VALUE;
