@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import dev.alibi4j.engine.nn.TorchOps;
 
 /**
  * The ALiBi bias combined with the causal mask, added to the attention scores of every layer.
@@ -72,7 +73,7 @@ public final class AlibiMask implements AutoCloseable {
     if (kvLen > capacity) {
       grow(Math.max(kvLen, 2 * capacity));
     }
-    NDArray bias = biasRow.get(":, :, :{}", kvLen); // [heads, 1, kvLen]
+    NDArray bias = TorchOps.slice(biasRow, 2, 0, kvLen); // [heads, 1, kvLen]
     if (qLen == 1) {
       return bias; // the last row: nothing is masked
     }

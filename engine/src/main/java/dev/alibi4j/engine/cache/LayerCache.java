@@ -3,18 +3,24 @@ package dev.alibi4j.engine.cache;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.alibi4j.engine.nn.TorchOps;
 
 /**
  * Keys and values of one attention layer, preallocated and written in place, so that a decode
  * step copies only its own new row instead of the whole history. Capacity doubles when full.
+ *
+ * <p>Keys are stored transposed, {@code [batch, heads, head_dim, cap]}: the score product
+ * {@code q kᵀ} then reads them as a plain matrix (row stride {@code cap}), which libtorch's batched
+ * GEMM takes without copying; a transposed view of {@code [.., cap, head_dim]} storage ran two to
+ * three times slower (a copy of every key, every step). Values stay {@code [batch, heads, cap,
+ * head_dim]}, the layout {@code p v} wants.
  */
 public final class LayerCache {
 
   private final NDManager manager;
-  private NDArray keys; // [batch, heads, cap, head_dim]
+  private NDArray keysT; // [batch, heads, head_dim, cap]
   private NDArray values; // [batch, heads, cap, head_dim]
   private int length;
 
@@ -30,45 +36,45 @@ public final class LayerCache {
   /**
    * Stores the new keys and values after the existing ones.
    *
-   * @param newKeys {@code [batch, heads, q_len, head_dim]}
+   * @param newKeysT {@code [batch, heads, head_dim, q_len]}: the new keys, transposed (a view is fine)
    * @param newValues {@code [batch, heads, q_len, head_dim]}
-   * @return views of all keys and values so far: {@code [batch, heads, length, head_dim]} each;
-   *     close them (e.g. by an enclosing NDScope) but not the cache
+   * @return views of all keys (transposed) and values so far: {@code [batch, heads, head_dim,
+   *     length]} and {@code [batch, heads, length, head_dim]}; close them (e.g. by an enclosing
+   *     NDScope) but not the cache
    */
-  public NDArray[] append(NDArray newKeys, NDArray newValues) {
-    Shape shape = newKeys.getShape();
+  public NDArray[] append(NDArray newKeysT, NDArray newValues) {
+    Shape shape = newValues.getShape();
     int qLen = (int) shape.get(2);
-    ensureCapacity(shape, newKeys.getDataType(), length + qLen);
-    NDIndex slot = new NDIndex(":, :, {}:{}, :", length, length + qLen);
-    keys.set(slot, newKeys);
-    values.set(slot, newValues);
+    ensureCapacity(shape, newValues.getDataType(), length + qLen);
+    TorchOps.setSlice(keysT, 3, length, length + qLen, newKeysT);
+    TorchOps.setSlice(values, 2, length, length + qLen, newValues);
     length += qLen;
-    NDIndex filled = new NDIndex(":, :, :{}, :", length);
-    return new NDArray[] {keys.get(filled), values.get(filled)};
+    return new NDArray[] {TorchOps.slice(keysT, 3, 0, length), TorchOps.slice(values, 2, 0, length)};
   }
 
-  private void ensureCapacity(Shape newShape, DataType dtype, int needed) {
-    int capacity = keys == null ? 0 : (int) keys.getShape().get(2);
+  private void ensureCapacity(Shape valueShape, DataType dtype, int needed) {
+    int capacity = values == null ? 0 : (int) values.getShape().get(2);
     if (needed <= capacity) {
       return;
     }
     int newCapacity = Math.max(needed, Math.max(64, 2 * capacity));
-    Shape full = new Shape(newShape.get(0), newShape.get(1), newCapacity, newShape.get(3));
-    NDArray newKeys = manager.zeros(full, dtype);
-    NDArray newValues = manager.zeros(full, dtype);
+    long batch = valueShape.get(0);
+    long heads = valueShape.get(1);
+    long headDim = valueShape.get(3);
+    NDArray newKeysT = manager.zeros(new Shape(batch, heads, headDim, newCapacity), dtype);
+    NDArray newValues = manager.zeros(new Shape(batch, heads, newCapacity, headDim), dtype);
     // The cache outlives the per-step scope it may be grown in.
-    NDScope.unregister(newKeys, newValues);
-    if (keys != null) {
-      NDIndex old = new NDIndex(":, :, :{}, :", length);
-      try (NDArray k = keys.get(old);
-          NDArray v = values.get(old)) {
-        newKeys.set(old, k);
-        newValues.set(old, v);
+    NDScope.unregister(newKeysT, newValues);
+    if (values != null) {
+      try (NDArray k = TorchOps.slice(keysT, 3, 0, length);
+          NDArray v = TorchOps.slice(values, 2, 0, length)) {
+        TorchOps.setSlice(newKeysT, 3, 0, length, k);
+        TorchOps.setSlice(newValues, 2, 0, length, v);
       }
-      keys.close();
+      keysT.close();
       values.close();
     }
-    keys = newKeys;
+    keysT = newKeysT;
     values = newValues;
   }
 }

@@ -2,7 +2,7 @@ package dev.alibi4j.engine.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.NDScope;
 import dev.alibi4j.engine.cache.LayerCache;
 
 /**
@@ -18,7 +18,7 @@ public final class MultiHeadAttention {
   private final int numHeads;
   private final int headDim;
   private final float clipQkv; // NaN: no clipping
-  private final float softmaxScale;
+  private final NDArray softmaxScale; // [] float32, made once: a Java scalar becomes a new array per use
 
   public MultiHeadAttention(
       Linear qkv, Linear out, QkvLayout layout, int numHeads, int headDim, double clipQkv,
@@ -29,7 +29,8 @@ public final class MultiHeadAttention {
     this.numHeads = numHeads;
     this.headDim = headDim;
     this.clipQkv = (float) clipQkv;
-    this.softmaxScale = (float) softmaxScale;
+    this.softmaxScale = qkv.weight().getManager().create((float) softmaxScale);
+    NDScope.unregister(this.softmaxScale);
   }
 
   /**
@@ -48,30 +49,48 @@ public final class MultiHeadAttention {
       fused = fused.clip(-clipQkv, clipQkv);
     }
     NDList qkvHeads = splitHeads(fused, batch, qLen); // 3 × [batch, heads, q_len, head_dim]
+    NDArray keysT = qkvHeads.get(1).transpose(0, 1, 3, 2); // [batch, heads, head_dim, q_len]
     NDArray[] kv = cache == null
-        ? new NDArray[] {qkvHeads.get(1), qkvHeads.get(2)}
-        : cache.append(qkvHeads.get(1), qkvHeads.get(2)); // 2 × [batch, heads, kv_len, head_dim]
-    NDArray scores = qkvHeads.get(0).matMul(kv[0].transpose(0, 1, 3, 2)); // [batch, heads, q_len, kv_len]
+        ? new NDArray[] {keysT, qkvHeads.get(2)}
+        : cache.append(keysT, qkvHeads.get(2)); // [b, h, head_dim, kv_len], [b, h, kv_len, head_dim]
+    NDArray scores = qkvHeads.get(0).matMul(kv[0]); // [batch, heads, q_len, kv_len]
     scores = scores.muli(softmaxScale).addi(mask);
-    NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(x.getDataType(), false);
+    NDArray probs = scores.softmax(-1); // float32, as the references do
     NDArray context = probs.matMul(kv[1]); // [batch, heads, q_len, head_dim]
-    NDArray merged = context.transpose(0, 2, 1, 3).reshape(batch, qLen, (long) numHeads * headDim);
+    NDArray merged = qLen == 1
+        ? context.reshape(batch, 1, (long) numHeads * headDim) // heads are already adjacent
+        : context.transpose(0, 2, 1, 3).reshape(batch, qLen, (long) numHeads * headDim);
     return out.forward(merged); // [batch, q_len, hidden]
   }
 
+  /**
+   * Queries, keys and values as {@code [batch, heads, q_len, head_dim]} views of the fused
+   * projection: one slice and one reshape each (plus a transpose for several positions), where
+   * a general split cost twice the native calls.
+   */
   private NDList splitHeads(NDArray fused, long batch, long qLen) {
-    NDArray stacked =
-        switch (layout) {
-          // BLOOM: view(b, s, heads, 3, d): q, k, v of one head are adjacent.
-          case PER_HEAD_INTERLEAVED -> fused
-              .reshape(batch, qLen, numHeads, 3, headDim)
-              .transpose(3, 0, 2, 1, 4); // [3, batch, heads, q_len, head_dim]
-          // MPT: chunk(3) then view(b, s, heads, d).
-          case CONTIGUOUS -> fused
-              .reshape(batch, qLen, 3, numHeads, headDim)
-              .transpose(2, 0, 3, 1, 4); // [3, batch, heads, q_len, head_dim]
-        };
-    NDList parts = stacked.split(3, 0);
-    return new NDList(parts.get(0).squeeze(0), parts.get(1).squeeze(0), parts.get(2).squeeze(0));
+    int partAxis;
+    NDArray grouped;
+    switch (layout) {
+      // BLOOM: view(b, s, heads, 3, d): q, k, v of one head are adjacent.
+      case PER_HEAD_INTERLEAVED -> {
+        grouped = fused.reshape(batch, qLen, numHeads, 3, headDim);
+        partAxis = 3;
+      }
+      // MPT: chunk(3) then view(b, s, heads, d).
+      case CONTIGUOUS -> {
+        grouped = fused.reshape(batch, qLen, 3, numHeads, headDim);
+        partAxis = 2;
+      }
+      default -> throw new IllegalStateException(layout.name());
+    }
+    NDList parts = new NDList(3);
+    for (int i = 0; i < 3; i++) {
+      NDArray part = TorchOps.slice(grouped, partAxis, i, i + 1); // one of q, k, v, with a size-1 axis
+      parts.add(qLen == 1
+          ? part.reshape(batch, numHeads, 1, headDim) // [batch, heads, 1, head_dim]
+          : part.reshape(batch, qLen, numHeads, headDim).transpose(0, 2, 1, 3)); // [batch, heads, q_len, head_dim]
+    }
+    return parts;
   }
 }

@@ -22,7 +22,7 @@ public final class Main {
   private static final List<Command> COMMANDS =
       List.of(
           new GenerateCommand(), new LogitsCommand(), new TokenizeCommand(), new TrainCommand(),
-          new PerplexityCommand());
+          new PerplexityCommand(), new BenchCommand());
 
   private Main() {}
 

@@ -77,6 +77,23 @@ public final class SafetensorsWriter {
     return put(new Pending(name, dtype, array.getShape().getShape(), array));
   }
 
+  /** Values produced chunk by chunk while the file is written, so none is held in memory. */
+  @FunctionalInterface
+  public interface ValueSource {
+    /** Writes the values of flat indices {@code [start, start + n)} into {@code out[0, n)}. */
+    void fill(long start, float[] out, int n);
+  }
+
+  /**
+   * Adds a tensor whose values {@code source} generates during {@link #write}: a tensor of any
+   * size costs one I/O buffer of memory.
+   *
+   * @param dtype F32, F16 or BF16
+   */
+  public SafetensorsWriter add(String name, SafetensorsDtype dtype, long[] shape, ValueSource source) {
+    return put(new Pending(name, dtype, shape.clone(), source));
+  }
+
   private SafetensorsWriter put(Pending tensor) {
     if (!tensor.dtype().isLoadable()) {
       throw new IllegalArgumentException(
@@ -150,23 +167,30 @@ public final class SafetensorsWriter {
 
   private static void writeValues(FileChannel out, ByteBuffer buffer, Pending t)
       throws IOException {
-    float[] values = floats(t);
     int perFlush = buffer.capacity() / t.dtype().byteSize();
-    for (int start = 0; start < values.length; start += perFlush) {
-      int n = Math.min(perFlush, values.length - start);
+    long total = numel(t);
+    float[] generated = t.values() instanceof ValueSource ? new float[perFlush] : null;
+    float[] values = generated != null ? generated : floats(t);
+    for (long start = 0; start < total; start += perFlush) {
+      int n = (int) Math.min(perFlush, total - start);
+      int from = (int) start;
+      if (generated != null) {
+        ((ValueSource) t.values()).fill(start, generated, n);
+        from = 0;
+      }
       buffer.clear();
       switch (t.dtype()) {
-        case F32 -> buffer.asFloatBuffer().put(values, start, n);
+        case F32 -> buffer.asFloatBuffer().put(values, from, n);
         case F16 -> {
           ShortBuffer halves = buffer.asShortBuffer();
           for (int i = 0; i < n; i++) {
-            halves.put(i, HalfFloats.floatToHalf(values[start + i]));
+            halves.put(i, HalfFloats.floatToHalf(values[from + i]));
           }
         }
         case BF16 -> {
           ShortBuffer halves = buffer.asShortBuffer();
           for (int i = 0; i < n; i++) {
-            halves.put(i, HalfFloats.floatToBf16(values[start + i]));
+            halves.put(i, HalfFloats.floatToBf16(values[from + i]));
           }
         }
         default -> throw new IllegalStateException("unwritable " + t.dtype());

@@ -245,4 +245,28 @@ class SafetensorsFileTest {
     }
     assertTrue(Files.size(file) > 8);
   }
+
+  @ParameterizedTest
+  @EnumSource(names = {"F32", "F16", "BF16"})
+  void generatedValuesSpanningSeveralBuffersRoundTrip(SafetensorsDtype dtype) throws IOException {
+    int n = 700_001; // > 2 MiB of F32: the 1 MiB I/O buffer is refilled, the last time partly
+    float[] expected = new float[n];
+    for (int i = 0; i < n; i++) {
+      expected[i] = (float) Math.sin(i * 0.001) * 5;
+    }
+    Path file = dir.resolve("generated.safetensors");
+    new SafetensorsWriter()
+        .add("small", SafetensorsDtype.F32, new long[] {2}, new float[] {1, 2})
+        .add("g", dtype, new long[] {n}, (start, out, count) -> {
+          for (int i = 0; i < count; i++) {
+            out[i] = (float) Math.sin((start + i) * 0.001) * 5;
+          }
+        })
+        .write(file);
+    try (SafetensorsFile f = SafetensorsFile.open(file);
+        NDManager m = NDManager.newBaseManager("PyTorch")) {
+      assertArrayEquals(stored(dtype, expected), f.read("g", m, DataType.FLOAT32).toFloatArray());
+      assertArrayEquals(new float[] {1, 2}, f.read("small", m, DataType.FLOAT32).toFloatArray());
+    }
+  }
 }

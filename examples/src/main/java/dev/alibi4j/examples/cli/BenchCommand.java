@@ -1,0 +1,88 @@
+package dev.alibi4j.examples.cli;
+
+import dev.alibi4j.examples.bench.BenchResult;
+import dev.alibi4j.examples.bench.Benchmark;
+import dev.alibi4j.examples.bench.SyntheticModel;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code bench}: speed against the machine's bandwidth and matmul ceilings. */
+final class BenchCommand implements Command {
+
+  @Override
+  public String name() {
+    return "bench";
+  }
+
+  @Override
+  public String summary() {
+    return "measure prefill/decode speed, load time and memory against the machine's limits";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        usage: java -jar alibi4j.jar bench (--model DIR | --synthetic NAME) [options]
+          --model DIR          checkpoint directory (default: the built-in model)
+          --synthetic NAME     random weights with a published shape, written to java.io.tmpdir
+                               and loaded from there: bloom-560m (24 layers, hidden 1024,
+                               16 heads, vocab 250880) or mpt-1b (24 layers, d_model 2048,
+                               16 heads, vocab 50432)
+          --prompt-tokens N    prefill length (default 128)
+          --gen-tokens N       decode steps per run (default 64)
+          --context N          cache length when decoding starts (default: the prompt length);
+                               the gap after the prompt is filled untimed
+          --dtype f32|f16      weight type (default f16: decode reads half the bytes)
+          --threads N          libtorch intra-op threads (default: available processors)
+          --repeat N           measured runs after the warm-up; figures are medians (default 3)
+          --json               print one JSON object instead of a table
+        """;
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Options o = Options.parse(args,
+        Set.of("--model", "--synthetic", "--prompt-tokens", "--gen-tokens", "--context", "--dtype",
+            "--threads", "--repeat"),
+        Set.of("--json"));
+    if (o.has("--model") && o.has("--synthetic")) {
+      throw new UsageException("give --model or --synthetic, not both");
+    }
+    SyntheticModel synthetic = null;
+    Path dir = null;
+    if (o.has("--synthetic")) {
+      try {
+        synthetic = SyntheticModel.named(o.required("--synthetic"));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("option --synthetic: " + e.getMessage());
+      }
+    } else {
+      dir = o.has("--model") ? Path.of(o.required("--model")) : BuiltinModel.resolve();
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException("checkpoint directory not found: " + dir);
+      }
+    }
+    int prompt = orDefault(o.integer("--prompt-tokens", 1), 128);
+    int gen = orDefault(o.integer("--gen-tokens", 1), 64);
+    int context = orDefault(o.integer("--context", 1), prompt);
+    if (context < prompt) {
+      throw new UsageException("option --context must be >= --prompt-tokens (" + prompt + "), got " + context);
+    }
+    String dtype = o.has("--dtype") ? o.required("--dtype") : "f16";
+    if (!dtype.equals("f32") && !dtype.equals("f16")) {
+      throw new UsageException("option --dtype must be f32 or f16, got '" + dtype + "'");
+    }
+    int threads = orDefault(o.integer("--threads", 1), Runtime.getRuntime().availableProcessors());
+    int repeat = orDefault(o.integer("--repeat", 1), 3);
+    Benchmark bench = new Benchmark(dir, synthetic, dtype.equals("f16"), threads, prompt, gen, context, repeat);
+    BenchResult result = bench.run(err);
+    out.print(o.flag("--json") ? result.toJson() + System.lineSeparator() : result.toTable());
+    return Main.OK;
+  }
+
+  private static int orDefault(Integer value, int fallback) {
+    return value == null ? fallback : value;
+  }
+}
