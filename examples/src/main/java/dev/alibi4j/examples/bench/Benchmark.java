@@ -38,6 +38,9 @@ public record Benchmark(
     int context,
     int repeat) {
 
+  /** Runs of each ceiling probe, before and after the model. */
+  static final int CEILING_RUNS = 5;
+
   public Benchmark {
     if ((checkpoint == null) == (synthetic == null)) {
       throw new IllegalArgumentException("give exactly one of a checkpoint or a synthetic model");
@@ -55,8 +58,10 @@ public record Benchmark(
   public BenchResult run(PrintStream log) throws IOException {
     ComputeThreads.set(threads);
     log.printf(Locale.ROOT, "measuring ceilings (%d threads)...%n", threads);
-    double bandwidth = Ceilings.bandwidthGbPerS(Math.max(3, repeat));
-    double matmul = Ceilings.matmulGflops(Math.max(3, repeat));
+    // Measured before and after the model, so that a machine whose speed drifts (shared hosts)
+    // is compared with what it could do during the run, not just at its start.
+    double[] bandwidthBefore = Ceilings.bandwidthGbPerS(CEILING_RUNS);
+    double[] matmulBefore = Ceilings.matmulGflops(CEILING_RUNS);
     Path dir = checkpoint;
     Path temp = null;
     try {
@@ -83,14 +88,25 @@ public record Benchmark(
             repeat, promptTokens, genTokens, context);
         SpeedRun run = SpeedRun.measure(model, promptTokens, genTokens, context, repeat, 1234);
         String name = synthetic != null ? "synthetic " + synthetic.name() : checkpoint.toString();
+        long peakRss = ResidentMemory.peakBytes();
+        model.close();
+        log.println("measuring ceilings again...");
+        double bandwidth = Stats.median(concat(bandwidthBefore, Ceilings.bandwidthGbPerS(CEILING_RUNS)));
+        double matmul = Stats.median(concat(matmulBefore, Ceilings.matmulGflops(CEILING_RUNS)));
         return new BenchResult(name, half ? "f16" : "f32", threads, promptTokens, genTokens, context,
-            repeat, cost, bandwidth, matmul, load, run, ResidentMemory.peakBytes());
+            repeat, cost, bandwidth, matmul, load, run, peakRss);
       }
     } finally {
       if (temp != null) {
         deleteTree(temp);
       }
     }
+  }
+
+  private static double[] concat(double[] a, double[] b) {
+    double[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   private void writeSynthetic(Path dir, PrintStream log) throws IOException {

@@ -20,8 +20,8 @@ final class Ceilings {
 
   private Ceilings() {}
 
-  /** Reads of a 1 GiB float32 array by {@code sum()}, in GB/s (10^9 bytes): the median of runs. */
-  static double bandwidthGbPerS(int runs) {
+  /** Reads of a 1 GiB float32 array by {@code sum()}, in GB/s (10^9 bytes), one rate per run. */
+  static double[] bandwidthGbPerS(int runs) {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       NDArray data = m.ones(new Shape(BANDWIDTH_ELEMENTS)); // [256 Mi] float32, written once
       double bytes = BANDWIDTH_ELEMENTS * 4.0;
@@ -34,12 +34,12 @@ final class Ceilings {
         }
         rates[r] = bytes / ((System.nanoTime() - start) / 1e9) / 1e9;
       }
-      return Stats.median(rates);
+      return rates;
     }
   }
 
-  /** A 2048³ float32 matrix product (the dtype prefill runs in), in GFLOP/s: the median of runs. */
-  static double matmulGflops(int runs) {
+  /** A 2048³ float32 matrix product (the dtype prefill runs in), in GFLOP/s, one rate per run. */
+  static double[] matmulGflops(int runs) {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       Shape square = new Shape(MATMUL_SIZE, MATMUL_SIZE);
       NDArray a = m.randomUniform(-1f, 1f, square, DataType.FLOAT32); // [n, n]
@@ -54,7 +54,7 @@ final class Ceilings {
         }
         rates[r] = flops / ((System.nanoTime() - start) / 1e9) / 1e9;
       }
-      return Stats.median(rates);
+      return rates;
     }
   }
 }
