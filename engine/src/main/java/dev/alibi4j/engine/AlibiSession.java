@@ -15,6 +15,14 @@ import java.util.Arrays;
  */
 final class AlibiSession implements InferenceSession {
 
+  /**
+   * Longest run of tokens sent through the model at once. A longer prompt is prefilled in chunks
+   * through the cache, with the same result: activations and attention scores stay bounded
+   * (scores alone are {@code heads * chunk * context} floats, 1 GB per layer for one 4k-token
+   * chunk of bloom-560m) while the matrix products stay large enough to run at full speed.
+   */
+  static final int PREFILL_CHUNK = 256;
+
   private final AlibiTransformer model;
   private final KvCache cache;
   private boolean closed;
@@ -36,21 +44,44 @@ final class AlibiSession implements InferenceSession {
 
   private float[][] run(int[] ids, boolean lastOnly) {
     checkIds(ids);
+    float[][] rows = new float[lastOnly ? 1 : ids.length][];
+    for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
+      int end = Math.min(ids.length, start + PREFILL_CHUNK);
+      boolean last = end == ids.length;
+      int[] chunk = Arrays.copyOfRange(ids, start, end);
+      if (!lastOnly) {
+        forward(chunk, LogitPositions.ALL, rows, start);
+      } else if (last) {
+        forward(chunk, LogitPositions.LAST, rows, 0);
+      } else {
+        forward(chunk, LogitPositions.NONE, null, 0); // only fills the cache
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * One chunk in its own scope, its logits copied into {@code rows} from index {@code first}
+   * (none when {@code rows} is null).
+   */
+  private void forward(int[] chunk, LogitPositions positions, float[][] rows, int first) {
     int vocab = model.vocabSize();
     try (NDScope ignored = new NDScope();
         NDManager step = NDManager.newBaseManager("PyTorch")) {
-      long[] tokens = Arrays.stream(ids).asLongStream().toArray();
-      NDArray input = step.create(tokens).reshape(1, ids.length); // [1, q_len]
-      NDArray logits = model.forward(input, cache, lastOnly); // [1, positions, vocab]
+      long[] tokens = Arrays.stream(chunk).asLongStream().toArray();
+      NDArray input = step.create(tokens).reshape(1, chunk.length); // [1, q_len]
+      NDArray logits = model.forward(input, cache, positions); // [1, positions, vocab] or null
+      if (rows == null) {
+        return;
+      }
       // Read the tensor's own memory (no intermediate copy: toFloatArray made two, 1.4 ms a step
       // for a 250k vocabulary).
       FloatBuffer flat = logits.toType(DataType.FLOAT32, false).toByteBuffer(true).asFloatBuffer();
-      int positions = flat.remaining() / vocab;
-      float[][] rows = new float[positions][vocab];
-      for (int p = 0; p < positions; p++) {
-        flat.get(rows[p]);
+      int count = flat.remaining() / vocab;
+      for (int p = 0; p < count; p++) {
+        rows[first + p] = new float[vocab];
+        flat.get(rows[first + p]);
       }
-      return rows;
     }
   }
 

@@ -120,7 +120,7 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
    * @return logits {@code [batch, seq, vocab]}
    */
   public NDArray forwardFull(NDArray tokens) {
-    return forward(tokens, null, false);
+    return forward(tokens, null, LogitPositions.ALL);
   }
 
   /**
@@ -128,10 +128,10 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
    * (null: no cache, the tokens are the whole sequence).
    *
    * @param tokens {@code [batch, q_len]} int64 token ids
-   * @param lastOnly whether to project only the last position to logits
-   * @return logits {@code [batch, q_len or 1, vocab]}
+   * @param positions which positions to project to logits
+   * @return logits {@code [batch, q_len or 1, vocab]}, or null for {@link LogitPositions#NONE}
    */
-  NDArray forward(NDArray tokens, KvCache cache, boolean lastOnly) {
+  NDArray forward(NDArray tokens, KvCache cache, LogitPositions positions) {
     long qLen = tokens.getShape().get(1);
     int start = cache == null ? 0 : cache.length();
     NDArray x = embeddings.get(new NDIndex("{}", tokens.flatten())) // [batch * q_len, hidden]
@@ -146,7 +146,10 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
           ? blocks.get(i).forward(x, layerMask, null)
           : blockInOwnScope(blocks.get(i), x, layerMask, cache.layer(i));
     }
-    if (lastOnly && qLen > 1) {
+    if (positions == LogitPositions.NONE) {
+      return null;
+    }
+    if (positions == LogitPositions.LAST && qLen > 1) {
       x = x.get(":, -1:, :"); // [batch, 1, hidden]
     }
     NDArray logits = lmHead.forward(finalNorm.forward(x)); // [batch, positions, vocab]

@@ -112,6 +112,33 @@ class ReferenceComparisonTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void promptLongerThanOneChunkIsPrefilledInChunksWithTheSameLogits() {
+    TransformerConfig config = TestConfigs.mpt(3, 8, 8, Double.NaN, 1 / Math.sqrt(8), 1);
+    RandomModel.Pair pair = RandomModel.create(config, 46, false);
+    int n = 2 * AlibiSession.PREFILL_CHUNK + 37; // two full chunks and a partial one
+    int[] ids = randomIds(n, config.vocabSize(), 12);
+    double[][] expected = new ReferenceTransformer(config, pair.reference()).logits(ids);
+    try (AlibiTransformer model = new AlibiTransformer(config, pair.weights())) {
+      try (InferenceSession s = model.newSession()) {
+        float[][] all = s.appendAll(ids);
+        assertEquals(n, all.length);
+        for (int t = 0; t < n; t++) {
+          double diff = maxAbsDiff(expected[t], all[t]);
+          assertTrue(diff <= TOLERANCE, "position " + t + " |Δ| = " + diff);
+        }
+        assertEquals(n, s.length());
+      }
+      try (InferenceSession s = model.newSession()) {
+        float[] last = s.append(ids);
+        assertTrue(maxAbsDiff(expected[n - 1], last) <= TOLERANCE, "last position");
+        assertEquals(n, s.length());
+        float[] next = s.append(new int[] {ids[0]});
+        assertEquals(config.vocabSize(), next.length);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("configs")
   void batchedFullForwardWithoutCacheMatchesReference(String name, TransformerConfig config, boolean biases) {

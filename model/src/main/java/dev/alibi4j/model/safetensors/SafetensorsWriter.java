@@ -165,11 +165,11 @@ public final class SafetensorsWriter {
     return Arrays.stream(t.shape()).reduce(1, Math::multiplyExact);
   }
 
-  private static void writeValues(FileChannel out, ByteBuffer buffer, Pending t)
+  private void writeValues(FileChannel out, ByteBuffer buffer, Pending t)
       throws IOException {
     int perFlush = buffer.capacity() / t.dtype().byteSize();
     long total = numel(t);
-    float[] generated = t.values() instanceof ValueSource ? new float[perFlush] : null;
+    float[] generated = t.values() instanceof ValueSource ? scratch(perFlush) : null;
     float[] values = generated != null ? generated : floats(t);
     for (long start = 0; start < total; start += perFlush) {
       int n = (int) Math.min(perFlush, total - start);
@@ -198,6 +198,16 @@ public final class SafetensorsWriter {
       buffer.position(n * t.dtype().byteSize());
       flush(out, buffer);
     }
+  }
+
+  private float[] chunk;
+
+  /** One chunk buffer for every generated tensor of a file: no garbage per tensor. */
+  private float[] scratch(int size) {
+    if (chunk == null || chunk.length < size) {
+      chunk = new float[size];
+    }
+    return chunk;
   }
 
   private static float[] floats(Pending t) {
