@@ -70,13 +70,10 @@ final class BenchCommand implements Command {
     if (context < prompt) {
       throw new UsageException("option --context must be >= --prompt-tokens (" + prompt + "), got " + context);
     }
-    String dtype = o.has("--dtype") ? o.required("--dtype") : "f16";
-    if (!dtype.equals("f32") && !dtype.equals("f16")) {
-      throw new UsageException("option --dtype must be f32 or f16, got '" + dtype + "'");
-    }
+    boolean half = !o.has("--dtype") || Options.weightType(o) == ai.djl.ndarray.types.DataType.FLOAT16;
     int threads = orDefault(o.integer("--threads", 1), Runtime.getRuntime().availableProcessors());
     int repeat = orDefault(o.integer("--repeat", 1), 3);
-    Benchmark bench = new Benchmark(dir, synthetic, dtype.equals("f16"), threads, prompt, gen, context, repeat);
+    Benchmark bench = new Benchmark(dir, synthetic, half, threads, prompt, gen, context, repeat);
     BenchResult result = bench.run(err);
     out.print(o.flag("--json") ? result.toJson() + System.lineSeparator() : result.toTable());
     return Main.OK;

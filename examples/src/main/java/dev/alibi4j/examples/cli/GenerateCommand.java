@@ -40,6 +40,8 @@ final class GenerateCommand implements Command {
           --repetition-penalty R     > 1 discourages repeats (1 = off)
           --seed S                   random seed: same seed, same text
           --stop STR                 stop when STR appears (repeatable); STR is not printed
+          --dtype f32|f16            weights in memory: f32 (default, exact) or f16 (half the
+                                     memory, faster decoding; logits within f16 rounding)
           --json                     print one JSON object instead of streaming
         """;
   }
@@ -49,7 +51,7 @@ final class GenerateCommand implements Command {
     Options o = Options.parse(
         args,
         Set.of("--model", "--prompt", "--ids", "--max-new-tokens", "--temperature", "--top-k",
-            "--top-p", "--repetition-penalty", "--seed", "--stop"),
+            "--top-p", "--repetition-penalty", "--seed", "--stop", "--dtype"),
         Set.of("--json"));
     Path dir = o.has("--model") ? Path.of(o.required("--model")) : BuiltinModel.resolve();
     String prompt = o.string("--prompt");
@@ -60,7 +62,7 @@ final class GenerateCommand implements Command {
     GenerationParams params = params(o);
     boolean json = o.flag("--json");
     long loadStart = System.nanoTime();
-    try (AlibiLM lm = AlibiLM.load(dir)) {
+    try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o))) {
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
       if (prompt != null && lm.tokenizer().isEmpty()) {
         throw new UsageException("--prompt needs tokenizer.json in " + dir + "; give token ids with --ids");

@@ -139,6 +139,18 @@ public final class Options {
     }
   }
 
+  /** {@code --dtype f32|f16} as a weight type; f32 when absent. */
+  public static ai.djl.ndarray.types.DataType weightType(Options o) {
+    String v = o.string("--dtype");
+    if (v == null || v.equals("f32")) {
+      return ai.djl.ndarray.types.DataType.FLOAT32;
+    }
+    if (v.equals("f16")) {
+      return ai.djl.ndarray.types.DataType.FLOAT16;
+    }
+    throw new UsageException("option --dtype must be f32 or f16, got '" + v + "'");
+  }
+
   /** A comma-separated list of non-negative token ids, e.g. {@code 1,2,3}. */
   public int[] ids(String name) {
     String v = string(name);

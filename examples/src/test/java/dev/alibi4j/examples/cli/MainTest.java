@@ -200,6 +200,20 @@ class MainTest {
     assertArrayEquals(new int[] {9, 9, 9, 9}, ids(j));
   }
 
+  @Test
+  void halfWeightsGenerateWhatTheModelPredicts() {
+    // The constant model's logit margin (~1600 against ~40) dwarfs float16 rounding.
+    Path dir = TinyBloom.constant(tmp.resolve("const7"), VOCAB, 7, null);
+    JsonObject j = generateJson("--model", dir.toString(), "--ids", "1,2,3", "--max-new-tokens", "3", "--dtype", "f16");
+    assertArrayEquals(new int[] {7, 7, 7}, ids(j));
+  }
+
+  @Test
+  void unknownWeightTypeIsAUsageError() {
+    assertUsageError(run("generate", "--model", plain.toString(), "--ids", "1", "--dtype", "bf16"),
+        "generate", "--dtype", "bf16");
+  }
+
   // ---- streaming
 
   @Test
