@@ -9,7 +9,7 @@ import dev.alibi4j.engine.nn.TorchOps;
 
 /**
  * Keys and values of one attention layer, preallocated and written in place, so that a decode
- * step copies only its own new row instead of the whole history. Capacity grows by half when full.
+ * step copies only its own new row instead of the whole history. Capacity grows by a quarter when full.
  *
  * <p>Keys are stored transposed, {@code [batch, heads, head_dim, cap]}: the score product
  * {@code q kᵀ} then reads them as a plain matrix (row stride {@code cap}), which libtorch's batched
@@ -57,9 +57,10 @@ public final class LayerCache {
     if (needed <= capacity) {
       return;
     }
-    // Growing by half (not doubling) bounds the unused tail at a third of the cache: at 2k
-    // positions of bloom-560m a doubled float32 cache would hold 400 MB more than it uses.
-    int grown = Math.max(needed, Math.max(64, capacity + capacity / 2));
+    // Growing by a quarter (not doubling) bounds the unused tail at a fifth of the cache: at 2k
+    // positions of bloom-560m a doubled float32 cache would hold 400 MB more than it uses. The
+    // copies this costs add up to about four times the final size, once per generation.
+    int grown = Math.max(needed, Math.max(64, capacity + capacity / 4));
     int newCapacity = (grown + 63) / 64 * 64;
     long batch = valueShape.get(0);
     long heads = valueShape.get(1);

@@ -22,7 +22,8 @@ public final class Linear {
    * Row blocks a matrix-vector product is split into. libtorch's float32 GEMV reads at about one
    * core's share of memory bandwidth; as a batched product over two row blocks both cores read
    * (bloom-560m shapes, 2 threads: 12.0 to 15.6 GB/s alone, 13 to 16 GB/s inside decode steps).
-   * The float16 kernel is compute-bound (it widens every element) at 9.7 to 12.4 GB/s either way.
+   * The float16 kernel is compute-bound (it widens every element) at 9.7 to 12.4 GB/s either way,
+   * so float16 weights use one plain call.
    */
   static final int VECTOR_PARTS = 2;
 
@@ -32,6 +33,7 @@ public final class Linear {
   private final NDArray weight; // [out, in]
   private final NDArray bias; // [out] float32, or null
   private final NDArray blocks; // [parts, in, out / parts]: a transposed view of weight's row blocks
+  private final NDArray halfBias; // [out] float16 (float16 weights only), or null
   private final boolean half;
   private final long sliceRows;
 
@@ -58,7 +60,8 @@ public final class Linear {
     long in = weight.getShape().get(1);
     this.sliceRows = Math.max(1, sliceElements / in);
     long out = weight.getShape().get(0);
-    int parts = out % VECTOR_PARTS == 0 ? VECTOR_PARTS : 1;
+    int parts = !half && out % VECTOR_PARTS == 0 ? VECTOR_PARTS : 1;
+    this.halfBias = half && bias != null ? bias.toType(DataType.FLOAT16, false) : null;
     this.blocks = weight.reshape(parts, out / parts, in).transpose(0, 2, 1); // [parts, in, out / parts]
   }
 
@@ -81,6 +84,14 @@ public final class Linear {
    * output rounded to float16.
    */
   private NDArray vectorProduct(NDArray x) {
+    if (half) {
+      // One call: libtorch's float16 GEMV is compute-bound (it widens every element), so
+      // splitting it gains nothing; the bias is added inside, in float16 like the product.
+      try (NDArray x16 = x.toType(DataType.FLOAT16, false);
+          NDArray y16 = ai.djl.nn.core.Linear.linear(x16, weight, halfBias).singletonOrThrow()) {
+        return y16.toType(DataType.FLOAT32, false); // [..., out]
+      }
+    }
     NDArray y;
     try (NDArray row = x.reshape(1, 1, x.size()).toType(weight.getDataType(), false); // [1, 1, in]
         NDArray parts = row.matMul(blocks)) { // [parts, 1, out / parts]

@@ -56,6 +56,9 @@ public final class MultiHeadAttention {
     NDArray scores = qkvHeads.get(0).matMul(kv[0]); // [batch, heads, q_len, kv_len]
     scores = scores.muli(softmaxScale).addi(mask);
     NDArray probs = scores.softmax(-1); // float32, as the references do
+    if (cache != null) {
+      scores.close(); // [.., q_len, kv_len] of a long prefill: free it before the next product
+    }
     NDArray context = probs.matMul(kv[1]); // [batch, heads, q_len, head_dim]
     NDArray merged = qLen == 1
         ? context.reshape(batch, 1, (long) numHeads * headDim) // heads are already adjacent

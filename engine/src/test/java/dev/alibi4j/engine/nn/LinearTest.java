@@ -113,12 +113,12 @@ class LinearTest {
       assertEquals(DataType.FLOAT32, out.getDataType());
       float[] a = out.toFloatArray();
       for (int o = 0; o < OUT; o++) {
-        // Input rounding moves each term by ≤ u|w x|; output rounding by ≤ u|W x|.
+        // Input rounding moves each term by ≤ u|w x|, bias rounding by ≤ u|b|, output rounding by ≤ u|y|.
         double terms = 0;
         for (int i = 0; i < IN; i++) {
           terms += Math.abs(w[o][i] * x[0][i]);
         }
-        double bound = ReferenceHalf.UNIT_ROUNDOFF * (terms + Math.abs(y[0][o] - b[o])) + 1e-6;
+        double bound = ReferenceHalf.UNIT_ROUNDOFF * (terms + Math.abs(b[o]) + Math.abs(y[0][o])) + 1e-6;
         double diff = Math.abs(y[0][o] - a[o]);
         assertTrue(diff <= bound, "output " + o + ": |Δ| = " + diff + " > " + bound);
       }

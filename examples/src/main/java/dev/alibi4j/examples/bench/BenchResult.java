@@ -16,8 +16,8 @@ import java.util.Locale;
  * @param context cache length when decoding starts
  * @param repeat measured runs (medians are over these)
  * @param cost what a forward pass moves and computes
- * @param bandwidthGbPerS streaming-read ceiling
- * @param matmulGflops float32 matrix-multiply ceiling
+ * @param bandwidthGbPerS streaming-read ceiling: median of the probes before and after the model
+ * @param matmulGflops float32 matrix-multiply ceiling, likewise
  * @param loadSeconds checkpoint load (warm page cache) and model construction
  * @param run the timed runs
  * @param peakRssBytes peak resident memory from just before loading to the end, or -1

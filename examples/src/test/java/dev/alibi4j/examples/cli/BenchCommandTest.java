@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,23 +33,14 @@ class BenchCommandTest {
   @BeforeAll
   static void setUp() throws Exception {
     model = TinyBloom.random(tmp.resolve("model"), 64, 5);
-    Run r = run("--model", model.toString(), "--prompt-tokens", "6", "--gen-tokens", "3",
+    CommandRun r = run("--model", model.toString(), "--prompt-tokens", "6", "--gen-tokens", "3",
         "--context", "9", "--repeat", "2", "--threads", "1", "--dtype", "f32", "--json");
-    assertEquals(0, r.code, r.err);
-    report = JsonParser.parseString(r.out).getAsJsonObject();
+    assertEquals(0, r.code(), r.err());
+    report = JsonParser.parseString(r.out()).getAsJsonObject();
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = new BenchCommand().run(args, o, e);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CommandRun run(String... args) throws Exception {
+    return CommandRun.of(new BenchCommand(), args);
   }
 
   private static double get(String key) {
@@ -103,12 +91,12 @@ class BenchCommandTest {
 
   @Test
   void textTableNamesEachFigure() throws Exception {
-    Run r = run("--model", model.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
+    CommandRun r = run("--model", model.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
         "--repeat", "1", "--threads", "1");
-    assertEquals(0, r.code, r.err);
+    assertEquals(0, r.code(), r.err());
     for (String row : List.of("prefill", "decode", "bandwidth ceiling", "matmul ceiling", "load",
         "first token", "peak RSS", "f16 weights")) {
-      assertTrue(r.out.contains(row), "missing " + row + " in\n" + r.out);
+      assertTrue(r.out().contains(row), "missing " + row + " in\n" + r.out());
     }
   }
 

@@ -11,9 +11,6 @@ import com.google.gson.JsonParser;
 import dev.alibi4j.engine.eval.PerplexityResult;
 import dev.alibi4j.engine.eval.WindowedPerplexity;
 import dev.alibi4j.model.AlibiLM;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,17 +40,8 @@ class PerplexityCommandTest {
         "First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n");
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = new PerplexityCommand().run(args, o, e);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CommandRun run(String... args) throws Exception {
+    return CommandRun.of(new PerplexityCommand(), args);
   }
 
   private static String usageError(String... args) {
@@ -122,7 +110,7 @@ class PerplexityCommandTest {
 
   @Test
   void jsonIsOneObjectOnStdoutAndMatchesTheEngine() throws Exception {
-    Run r = run("--model", model.toString(), "--file", text.toString(),
+    CommandRun r = run("--model", model.toString(), "--file", text.toString(),
         "--context", "16", "--stride", "8", "--unigram", "--json");
     assertEquals(0, r.code(), r.err());
     String[] lines = r.out().strip().split("\n");
@@ -147,7 +135,7 @@ class PerplexityCommandTest {
 
   @Test
   void textReportWithDefaults() throws Exception {
-    Run r = run("--model", model.toString(), "--file", text.toString());
+    CommandRun r = run("--model", model.toString(), "--file", text.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("perplexity "), r.out());
     assertTrue(r.out().contains("context 128, stride 128"), r.out());
