@@ -32,7 +32,7 @@ public final class Linear {
 
   private final NDArray weight; // [out, in]
   private final NDArray bias; // [out] float32, or null
-  private final NDArray blocks; // [parts, in, out / parts]: a transposed view of weight's row blocks
+  private final NDArray blocks; // [parts, in, out / parts]: float32 row blocks, transposed views; or null
   private final NDArray halfBias; // [out] float16 (float16 weights only), or null
   private final boolean half;
   private final long sliceRows;
@@ -60,9 +60,10 @@ public final class Linear {
     long in = weight.getShape().get(1);
     this.sliceRows = Math.max(1, sliceElements / in);
     long out = weight.getShape().get(0);
-    int parts = !half && out % VECTOR_PARTS == 0 ? VECTOR_PARTS : 1;
     this.halfBias = half && bias != null ? bias.toType(DataType.FLOAT16, false) : null;
-    this.blocks = weight.reshape(parts, out / parts, in).transpose(0, 2, 1); // [parts, in, out / parts]
+    this.blocks = half || out % VECTOR_PARTS != 0
+        ? null
+        : weight.reshape(VECTOR_PARTS, out / VECTOR_PARTS, in).transpose(0, 2, 1); // [parts, in, out / parts]
   }
 
   /** The weight, {@code [out, in]}. */
@@ -72,11 +73,10 @@ public final class Linear {
 
   /** {@code [..., in]} float32 to {@code [..., out]} float32. */
   public NDArray forward(NDArray x) {
-    long in = weight.getShape().get(1);
-    if (!half) {
-      return x.size() == in ? vectorProduct(x) : ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+    if (x.size() == weight.getShape().get(1)) {
+      return vectorProduct(x);
     }
-    return x.size() == in ? vectorProduct(x) : widenedProduct(x);
+    return half ? widenedProduct(x) : ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
   }
 
   /**
@@ -92,32 +92,29 @@ public final class Linear {
         return y16.toType(DataType.FLOAT32, false); // [..., out]
       }
     }
+    if (blocks == null) { // an odd row count: no even split
+      return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+    }
     NDArray y;
-    try (NDArray row = x.reshape(1, 1, x.size()).toType(weight.getDataType(), false); // [1, 1, in]
+    try (NDArray row = x.reshape(1, 1, x.size()); // [1, 1, in]
         NDArray parts = row.matMul(blocks)) { // [parts, 1, out / parts]
-      y = parts.reshape(x.getShape().slice(0, x.getShape().dimension() - 1).add(weight.getShape().get(0)))
-          .toType(DataType.FLOAT32, false); // [..., out]
+      y = parts.reshape(x.getShape().slice(0, x.getShape().dimension() - 1).add(weight.getShape().get(0))); // [..., out]
     }
     return bias == null ? y : y.addi(bias);
   }
 
-  /** Several rows: float32 GEMMs over widened slices of the weight's rows. */
+  /** Several rows: float32 GEMMs over widened slices of the weight's rows, one slice resident at a time. */
   private NDArray widenedProduct(NDArray x) {
     long out = weight.getShape().get(0);
-    if (sliceRows >= out) {
-      try (NDArray wide = weight.toType(DataType.FLOAT32, false)) { // [out, in]
-        return ai.djl.nn.core.Linear.linear(x, wide, bias).singletonOrThrow();
-      }
-    }
     NDList parts = new NDList();
     for (long start = 0; start < out; start += sliceRows) {
       long end = Math.min(out, start + sliceRows);
-      NDArray slice = weight.get("{}:{}", start, end).toType(DataType.FLOAT32, false); // [rows, in]
-      NDArray sliceBias = bias == null ? null : bias.get("{}:{}", start, end); // [rows]
-      NDArray part = ai.djl.nn.core.Linear.linear(x, slice, sliceBias).singletonOrThrow(); // [..., rows]
-      slice.close(); // free each widened slice before the next: only one is ever resident
-      parts.add(part);
+      try (NDArray rows = TorchOps.slice(weight, 0, start, end); // [rows, in] float16 view
+          NDArray wide = rows.toType(DataType.FLOAT32, false)) { // [rows, in]
+        NDArray sliceBias = bias == null ? null : TorchOps.slice(bias, 0, start, end); // [rows]
+        parts.add(ai.djl.nn.core.Linear.linear(x, wide, sliceBias).singletonOrThrow()); // [..., rows]
+      }
     }
-    return NDArrays.concat(parts, -1); // [..., out]
+    return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, -1); // [..., out]
   }
 }

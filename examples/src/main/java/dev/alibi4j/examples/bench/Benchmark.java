@@ -52,6 +52,9 @@ public record Benchmark(
       throw new IllegalArgumentException(
           "context (" + context + ") must be at least the prompt length (" + promptTokens + ")");
     }
+    if ((long) context + genTokens > 1 << 20) {
+      throw new IllegalArgumentException("context + gen tokens is over 2^20 positions");
+    }
   }
 
   /** Runs everything; progress goes to {@code log}. */
@@ -81,9 +84,6 @@ public record Benchmark(
         AlibiTransformer model = new AlibiTransformer(ckpt.config(), ckpt.weights());
         double load = (System.nanoTime() - start) / 1e9;
         ModelCost cost = ModelCost.of(ckpt.config(), ckpt.weights());
-        if (context + genTokens > 1 << 20) {
-          throw new IllegalArgumentException("context + gen tokens is over 2^20 positions");
-        }
         log.printf(Locale.ROOT, "running 1 + %d times: prompt %d, %d decode steps at context %d...%n",
             repeat, promptTokens, genTokens, context);
         SpeedRun run = SpeedRun.measure(model, promptTokens, genTokens, context, repeat, 1234);

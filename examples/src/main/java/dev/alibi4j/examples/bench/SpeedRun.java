@@ -2,6 +2,7 @@ package dev.alibi4j.examples.bench;
 
 import dev.alibi4j.engine.CausalLanguageModel;
 import dev.alibi4j.engine.InferenceSession;
+import dev.alibi4j.engine.generation.Sampler;
 import java.util.SplittableRandom;
 
 /**
@@ -29,6 +30,7 @@ record SpeedRun(double firstTokenSeconds, double[] prefillSeconds, double[] deco
    */
   static SpeedRun measure(
       CausalLanguageModel model, int promptTokens, int genTokens, int context, int repeat, long seed) {
+    Sampler argmax = Sampler.greedy();
     SplittableRandom random = new SplittableRandom(seed);
     int[] prompt = random.ints(promptTokens, 0, model.vocabSize()).toArray();
     int[] filler = random.ints(context - promptTokens, 0, model.vocabSize()).toArray();
@@ -38,12 +40,12 @@ record SpeedRun(double firstTokenSeconds, double[] prefillSeconds, double[] deco
     for (int run = -1; run < repeat; run++) {
       try (InferenceSession session = model.newSession()) {
         long start = System.nanoTime();
-        int next = argmax(session.append(prompt));
+        int next = argmax.sample(session.append(prompt));
         double prefillTime = (System.nanoTime() - start) / 1e9;
         fill(session, filler);
         start = System.nanoTime();
         for (int i = 0; i < genTokens; i++) {
-          next = argmax(session.append(new int[] {next}));
+          next = argmax.sample(session.append(new int[] {next}));
         }
         double decodeTime = (System.nanoTime() - start) / 1e9;
         if (run < 0) {
@@ -62,15 +64,5 @@ record SpeedRun(double firstTokenSeconds, double[] prefillSeconds, double[] deco
       int end = Math.min(filler.length, start + FILL_CHUNK);
       session.append(java.util.Arrays.copyOfRange(filler, start, end));
     }
-  }
-
-  static int argmax(float[] logits) {
-    int best = 0;
-    for (int i = 1; i < logits.length; i++) {
-      if (logits[i] > logits[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

@@ -12,9 +12,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.alibi4j.model.AlibiLM;
 import dev.alibi4j.tokenizer.Tokenizer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,17 +48,8 @@ class MainTest {
     texty = TinyBloom.withTokenizer(TinyBloom.printable(tmp.resolve("texty"), 12));
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Main.run(args, o, e);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CommandRun run(String... args) {
+    return CommandRun.main(args);
   }
 
   /** Runs {@code generate ... --json} and parses stdout, which must be exactly one JSON object. */
@@ -70,7 +58,7 @@ class MainTest {
     full[0] = "generate";
     System.arraycopy(args, 0, full, 1, args.length);
     full[full.length - 1] = "--json";
-    Run r = run(full);
+    CommandRun r = run(full);
     assertEquals(0, r.code(), "exit code; stderr: " + r.err());
     String[] lines = r.out().strip().split("\n");
     assertEquals(1, lines.length, "stdout must be one line: " + r.out());
@@ -94,7 +82,7 @@ class MainTest {
     }
   }
 
-  private static void assertUsageError(Run r, String command, String... parts) {
+  private static void assertUsageError(CommandRun r, String command, String... parts) {
     assertEquals(2, r.code(), "exit code; stderr: " + r.err());
     assertTrue(r.err().startsWith("error: "), r.err());
     assertContains(r.err(), parts);
@@ -223,7 +211,7 @@ class MainTest {
     String[] args = new String[common.length + 1];
     args[0] = "generate";
     System.arraycopy(common, 0, args, 1, common.length);
-    Run r = run(args);
+    CommandRun r = run(args);
     assertEquals(0, r.code(), r.err());
     String ids = IntStream.of(expected).mapToObj(id -> id + " ").collect(Collectors.joining());
     assertEquals(ids + System.lineSeparator(), r.out());
@@ -236,7 +224,7 @@ class MainTest {
     String[] common = {"--model", texty.toString(), "--ids", "267,259,264", "--max-new-tokens", "12"};
     JsonObject j = generateJson(common);
     String text = j.get("text").getAsString();
-    Run r = run("generate", "--model", texty.toString(), "--ids", "267,259,264", "--max-new-tokens", "12");
+    CommandRun r = run("generate", "--model", texty.toString(), "--ids", "267,259,264", "--max-new-tokens", "12");
     assertEquals(0, r.code(), r.err());
     assertEquals(text + System.lineSeparator(), r.out());
     assertContains(r.err(), "generated 12 tokens", "finish: length");
@@ -265,7 +253,7 @@ class MainTest {
     // Streaming prints the same cut text, without the stop string.
     List<String> streamed = new ArrayList<>(List.of("generate"));
     streamed.addAll(args);
-    Run r = run(streamed.toArray(String[]::new));
+    CommandRun r = run(streamed.toArray(String[]::new));
     assertEquals(0, r.code(), r.err());
     assertEquals(full.substring(0, full.indexOf(stop)) + System.lineSeparator(), r.out());
     assertContains(r.err(), "finish: stop_string");
@@ -273,7 +261,7 @@ class MainTest {
 
   @Test
   void stopStringWithoutTokenizerIsAnError() {
-    Run r = run("generate", "--model", plain.toString(), "--ids", "1", "--stop", "x");
+    CommandRun r = run("generate", "--model", plain.toString(), "--ids", "1", "--stop", "x");
     assertEquals(1, r.code(), r.err());
     assertContains(r.err(), "tokenizer.json");
   }
@@ -282,7 +270,7 @@ class MainTest {
 
   @Test
   void promptWithoutTokenizerIsAUsageError() {
-    Run r = run("generate", "--model", plain.toString(), "--prompt", "hello");
+    CommandRun r = run("generate", "--model", plain.toString(), "--prompt", "hello");
     assertUsageError(r, "generate", "tokenizer.json", "--ids");
   }
 
@@ -299,14 +287,14 @@ class MainTest {
 
   @Test
   void tokenizePrintsTheTokenizersIds() throws Exception {
-    Run r = run("tokenize", "--model", texty.toString(), "--text", "hello world");
+    CommandRun r = run("tokenize", "--model", texty.toString(), "--text", "hello world");
     assertEquals(0, r.code(), r.err());
     // Byte-level BPE of the test tokenizer: <s>=267 from the post-processor, hello=259, Ġworld=264.
     assertEquals("267,259,264", r.out().strip());
     try (Tokenizer t = Tokenizer.load(texty.resolve("tokenizer.json"))) {
       String expected = IntStream.of(t.encode("hello world, aa é")).mapToObj(Integer::toString)
           .collect(Collectors.joining(","));
-      Run r2 = run("tokenize", "--model", texty.toString(), "--text=hello world, aa é");
+      CommandRun r2 = run("tokenize", "--model", texty.toString(), "--text=hello world, aa é");
       assertEquals(0, r2.code(), r2.err());
       assertEquals(expected, r2.out().strip());
     }
@@ -314,7 +302,7 @@ class MainTest {
 
   @Test
   void tokenizeWithoutTokenizerFails() {
-    Run r = run("tokenize", "--model", plain.toString(), "--text", "hi");
+    CommandRun r = run("tokenize", "--model", plain.toString(), "--text", "hi");
     assertEquals(1, r.code(), r.err());
     assertContains(r.err(), "tokenizer.json", plain.toString());
   }
@@ -324,7 +312,7 @@ class MainTest {
   @Test
   void logitsFileHoldsTheModelsLogits() throws Exception {
     Path file = tmp.resolve("logits.npy");
-    Run r = run("logits", "--model", plain.toString(), "--ids", "3,1,4,1,5", "--out", file.toString());
+    CommandRun r = run("logits", "--model", plain.toString(), "--ids", "3,1,4,1,5", "--out", file.toString());
     assertEquals(0, r.code(), r.err());
     assertContains(r.err(), "[5, " + VOCAB + "]");
     NpyReader.Npy npy = NpyReader.read(file);
@@ -345,7 +333,7 @@ class MainTest {
   @Test
   void logitsOfAnIdOutsideTheVocabularyFailWithoutWritingAFile() {
     Path file = tmp.resolve("never.npy");
-    Run r = run("logits", "--model", plain.toString(), "--ids", "1," + VOCAB, "--out", file.toString());
+    CommandRun r = run("logits", "--model", plain.toString(), "--ids", "1," + VOCAB, "--out", file.toString());
     assertEquals(1, r.code(), r.err());
     assertContains(r.err(), Integer.toString(VOCAB), "vocabulary");
     assertFalse(Files.exists(file));
@@ -361,7 +349,7 @@ class MainTest {
 
   @Test
   void unknownCommand() {
-    Run r = run("frobnicate", "--model", "x");
+    CommandRun r = run("frobnicate", "--model", "x");
     assertEquals(2, r.code());
     assertContains(r.err(), "unknown command 'frobnicate'", "usage: java -jar alibi4j.jar <command>", "generate");
   }
@@ -373,7 +361,7 @@ class MainTest {
 
   @Test
   void helpPrintsUsageAndSucceeds() {
-    Run r = run("generate", "--help");
+    CommandRun r = run("generate", "--help");
     assertEquals(0, r.code());
     assertContains(r.out(), "--max-new-tokens", "--temperature", "--json");
   }
@@ -390,7 +378,7 @@ class MainTest {
       "--stop="})
   void badValue(String option) {
     String name = option.substring(0, option.indexOf('='));
-    Run r = run("generate", "--model", plain.toString(), "--ids", "1", option);
+    CommandRun r = run("generate", "--model", plain.toString(), "--ids", "1", option);
     if (name.equals("--ids")) { // replaces the valid --ids: given twice is also refused
       r = run("generate", "--model", plain.toString(), option);
     }
@@ -416,7 +404,7 @@ class MainTest {
       if (command.equals("logits")) {
         args.addAll(List.of("--out", tmp.resolve("x.npy").toString()));
       }
-      Run r = run(args.toArray(String[]::new));
+      CommandRun r = run(args.toArray(String[]::new));
       assertEquals(1, r.code(), command + ": " + r.err());
       assertContains(r.err(), absent.toString());
       assertFalse(r.err().contains("usage:"), "a checkpoint error is not a usage error: " + r.err());
@@ -425,7 +413,7 @@ class MainTest {
 
   @Test
   void idOutsideTheVocabulary() {
-    Run r = run("generate", "--model", plain.toString(), "--ids", "1,2,300", "--max-new-tokens", "2");
+    CommandRun r = run("generate", "--model", plain.toString(), "--ids", "1,2,300", "--max-new-tokens", "2");
     assertEquals(1, r.code(), r.err());
     assertContains(r.err(), "300", "vocabulary", Integer.toString(VOCAB));
     assertNotEquals("", r.err());
