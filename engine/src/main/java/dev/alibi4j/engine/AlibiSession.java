@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.alibi4j.engine.cache.KvCache;
+import dev.alibi4j.engine.nn.StepBuffers;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -25,6 +26,8 @@ final class AlibiSession implements InferenceSession {
 
   private final AlibiTransformer model;
   private final KvCache cache;
+  private NDManager stepManager; // owns the step buffers' array, made on the first decode step
+  private StepBuffers stepBuffers;
   private boolean closed;
 
   AlibiSession(AlibiTransformer model, KvCache cache) {
@@ -34,7 +37,22 @@ final class AlibiSession implements InferenceSession {
 
   @Override
   public float[] append(int[] ids) {
+    if (ids != null && ids.length == 1 && model.decodesInJava()) {
+      checkIds(ids);
+      return decode(ids[0]);
+    }
     return run(ids, true)[0];
+  }
+
+  /** One token through the Java path (see {@link AlibiTransformer#decode}). */
+  private float[] decode(int id) {
+    if (stepBuffers == null) {
+      stepManager = NDManager.newBaseManager("PyTorch");
+      stepBuffers = model.newStepBuffers(stepManager);
+    }
+    try (NDScope ignored = new NDScope()) {
+      return model.decode(id, cache, stepBuffers);
+    }
   }
 
   @Override
@@ -111,6 +129,9 @@ final class AlibiSession implements InferenceSession {
     if (!closed) {
       closed = true;
       cache.close();
+      if (stepManager != null) {
+        stepManager.close();
+      }
     }
   }
 }

@@ -1,25 +1,37 @@
 package dev.alibi4j.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.alibi4j.engine.bias.AlibiMask;
 import dev.alibi4j.engine.bias.AlibiSlopes;
 import dev.alibi4j.engine.cache.KvCache;
 import dev.alibi4j.engine.cache.LayerCache;
+import dev.alibi4j.engine.kernel.Kernel;
+import dev.alibi4j.engine.kernel.Kernels;
 import dev.alibi4j.engine.nn.DecoderBlock;
 import dev.alibi4j.engine.nn.LayerNorm;
 import dev.alibi4j.engine.nn.Linear;
 import dev.alibi4j.engine.nn.Mlp;
 import dev.alibi4j.engine.nn.MultiHeadAttention;
+import dev.alibi4j.engine.nn.StepBuffers;
+import dev.alibi4j.engine.tensor.WeightMatrix;
 import dev.alibi4j.engine.weights.LayerWeights;
 import dev.alibi4j.engine.weights.ModelWeights;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * An ALiBi decoder-only transformer (BLOOM, MPT) over weights already in memory.
+ *
+ * <p>Two paths. Several new positions (a prefill, training) run as NDArrays through libtorch.
+ * One new position (a decode step) runs in Java over the weights' own bytes through the {@link
+ * Kernel}, with only the attention in libtorch: that is what reads each weight once per token at
+ * memory speed. Weights that live in libtorch arrays (a trainer's) always take the NDArray path.
  *
  * <p>It owns its weights: closing it frees them and the shared mask. Sessions are independent;
  * the model may serve several at once, each from one thread.
@@ -28,7 +40,9 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
 
   private final TransformerConfig config;
   private final ModelWeights weights;
-  private final NDArray embeddings; // [vocab, hidden]
+  private final WeightMatrix embeddings; // [vocab, hidden]
+  private final Kernel kernel;
+  private final boolean javaDecode;
   private final LayerNorm embeddingNorm; // null when the family has none
   private final List<DecoderBlock> blocks;
   private final LayerNorm finalNorm;
@@ -36,18 +50,28 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
   private final AlibiMask mask;
 
   /**
+   * A model on the preferred kernel ({@link Kernels#preferred()}).
+   *
    * @param config architecture; must match the weights' shapes (checked by the loader)
-   * @param weights matrices in FLOAT32, or FLOAT16 to halve the bytes each decode step reads
-   *     (see {@link Linear}); vectors of either type; ownership passes to this model
+   * @param weights matrices in any storage type; vectors float32 or float16; ownership passes to
+   *     this model
    */
   public AlibiTransformer(TransformerConfig config, ModelWeights weights) {
+    this(config, weights, Kernels.preferred());
+  }
+
+  /** A model whose decode steps and small products run on {@code kernel}. */
+  public AlibiTransformer(TransformerConfig config, ModelWeights weights, Kernel kernel) {
     if (weights.layers().size() != config.numLayers()) {
       throw new IllegalArgumentException(
           "config has " + config.numLayers() + " layers but weights have " + weights.layers().size());
     }
     this.config = config;
     this.weights = weights;
+    this.kernel = kernel;
     this.embeddings = weights.embeddings();
+    this.javaDecode = weights.matrices().stream().allMatch(WeightMatrix::hasBytes);
+    NDManager manager = weights.manager();
     double eps = config.layerNormEps();
     this.embeddingNorm =
         config.embeddingLayerNorm()
@@ -55,29 +79,32 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
             : null;
     this.blocks = new ArrayList<>();
     for (LayerWeights w : weights.layers()) {
-      blocks.add(block(config, w));
+      blocks.add(block(config, w, kernel, manager));
     }
     this.finalNorm = new LayerNorm(wide(weights.finalLnWeight()), wide(weights.finalLnBias()), eps);
-    this.lmHead = new Linear(weights.lmHead(), null);
+    this.lmHead = new Linear(weights.lmHead(), null, kernel);
     double[] slopes = AlibiSlopes.of(config.slopeScheme(), config.numHeads(), config.alibiBiasMax());
     this.mask = new AlibiMask(weights.manager(), slopes, DataType.FLOAT32);
   }
 
-  private static DecoderBlock block(TransformerConfig c, LayerWeights w) {
+  private static DecoderBlock block(TransformerConfig c, LayerWeights w, Kernel kernel, NDManager manager) {
     double eps = c.layerNormEps();
     var attention =
         new MultiHeadAttention(
-            new Linear(w.qkvWeight(), wide(w.qkvBias())),
-            new Linear(w.outWeight(), wide(w.outBias())),
+            new Linear(w.qkvWeight(), wide(w.qkvBias()), kernel),
+            new Linear(w.outWeight(), wide(w.outBias()), kernel),
             c.qkvLayout(),
             c.numHeads(),
             c.headDim(),
             c.clipQkv(),
-            c.softmaxScale());
+            c.softmaxScale(),
+            manager);
     var mlp = new Mlp(
-        new Linear(w.upWeight(), wide(w.upBias())),
-        new Linear(w.downWeight(), wide(w.downBias())),
-        c.activation());
+        new Linear(w.upWeight(), wide(w.upBias()), kernel),
+        new Linear(w.downWeight(), wide(w.downBias()), kernel),
+        c.activation(),
+        kernel,
+        manager);
     return new DecoderBlock(
         new LayerNorm(wide(w.ln1Weight()), wide(w.ln1Bias()), eps),
         attention,
@@ -106,9 +133,53 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     return config.vocabSize();
   }
 
+  /** The kernel of decode steps. */
+  public Kernel kernel() {
+    return kernel;
+  }
+
   @Override
   public InferenceSession newSession() {
     return new AlibiSession(this, new KvCache(weights.manager(), config.numLayers()));
+  }
+
+  /** Whether one-position steps run in Java (every matrix is bytes). */
+  boolean decodesInJava() {
+    return javaDecode;
+  }
+
+  /** Java-side buffers for {@link #decode}, owned by {@code manager}. */
+  StepBuffers newStepBuffers(NDManager manager) {
+    return new StepBuffers(config.hiddenSize(), config.numHeads(), config.ffnHiddenSize(), manager);
+  }
+
+  /**
+   * One new token of one sequence through the Java path: appends its keys and values to {@code
+   * cache} and returns the logits that predict the next token.
+   *
+   * @return logits {@code [vocab]}
+   */
+  float[] decode(int token, KvCache cache, StepBuffers s) {
+    float[] x = s.residual();
+    embeddings.readRow(token, x, 0);
+    if (embeddingNorm != null) {
+      embeddingNorm.apply(x, 0, x);
+    }
+    try (NDArray maskRow = mask.forQueries(cache.length(), 1)) { // [heads, 1, kv_len]
+      for (int i = 0; i < blocks.size(); i++) {
+        blocks.get(i).decode(s, maskRow, cache.layer(i));
+      }
+    }
+    finalNorm.apply(x, 0, s.normed());
+    float[] logits = new float[config.vocabSize()];
+    lmHead.multiply(s.normed(), logits, 1);
+    if (config.logitScale() != 1.0) {
+      float scale = (float) config.logitScale();
+      for (int i = 0; i < logits.length; i++) {
+        logits[i] *= scale;
+      }
+    }
+    return logits;
   }
 
   /**
@@ -134,9 +205,7 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
   NDArray forward(NDArray tokens, KvCache cache, LogitPositions positions) {
     long qLen = tokens.getShape().get(1);
     int start = cache == null ? 0 : cache.length();
-    NDArray x = embeddings.get(new NDIndex("{}", tokens.flatten())) // [batch * q_len, hidden]
-        .reshape(tokens.getShape().get(0), qLen, config.hiddenSize()) // [batch, q_len, hidden]
-        .toType(DataType.FLOAT32, false);
+    NDArray x = embed(tokens); // [batch, q_len, hidden]
     if (embeddingNorm != null) {
       x = embeddingNorm.forward(x);
     }
@@ -154,6 +223,23 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     }
     NDArray logits = lmHead.forward(finalNorm.forward(x)); // [batch, positions, vocab]
     return config.logitScale() == 1.0 ? logits : logits.muli((float) config.logitScale());
+  }
+
+  /** Rows of the embedding matrix, widened to float32: {@code [batch, q_len]} to {@code [batch, q_len, hidden]}. */
+  private NDArray embed(NDArray tokens) {
+    Shape shape = tokens.getShape().add(config.hiddenSize());
+    if (embeddings.array() != null) { // a trainer's array: a differentiable gather
+      return embeddings.array().get(new NDIndex("{}", tokens.flatten())) // [batch * q_len, hidden]
+          .reshape(shape)
+          .toType(DataType.FLOAT32, false);
+    }
+    long[] ids = tokens.toLongArray();
+    int hidden = config.hiddenSize();
+    float[] rows = new float[ids.length * hidden];
+    for (int i = 0; i < ids.length; i++) {
+      embeddings.readRow((int) ids[i], rows, i * hidden);
+    }
+    return tokens.getManager().create(FloatBuffer.wrap(rows), shape);
   }
 
   /**

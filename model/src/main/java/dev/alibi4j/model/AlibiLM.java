@@ -1,6 +1,5 @@
 package dev.alibi4j.model;
 
-import ai.djl.ndarray.types.DataType;
 import dev.alibi4j.engine.AlibiTransformer;
 import dev.alibi4j.engine.CausalLanguageModel;
 import dev.alibi4j.engine.InferenceSession;
@@ -10,6 +9,8 @@ import dev.alibi4j.engine.generation.GenerationResult;
 import dev.alibi4j.engine.generation.Generator;
 import dev.alibi4j.engine.generation.TextDecoder;
 import dev.alibi4j.engine.generation.TokenListener;
+import dev.alibi4j.engine.tensor.WeightType;
+import dev.alibi4j.engine.torch.TorchEnvironment;
 import dev.alibi4j.tokenizer.StreamingDetokenizer;
 import dev.alibi4j.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import java.util.Set;
 public final class AlibiLM implements AutoCloseable {
 
   static {
+    TorchEnvironment.prepare(); // before libtorch loads
     // No network at run time: DJL would otherwise look for native libraries and "call home"
     // online. A caller who sets the property explicitly keeps their choice.
     if (System.getProperty("ai.djl.offline") == null) {
@@ -53,21 +55,24 @@ public final class AlibiLM implements AutoCloseable {
     this.tokenizer = tokenizer;
   }
 
-  /** Loads a checkpoint directory with float32 compute. */
+  /** Loads a checkpoint directory with its weights as stored (mapped, no copy). */
   public static AlibiLM load(Path dir) {
-    return load(dir, DataType.FLOAT32);
+    return load(dir, null);
   }
 
   /**
    * Loads a checkpoint directory: {@code config.json}, safetensors weights and, when present,
    * {@code tokenizer.json}.
    *
-   * @param computeDtype FLOAT32 (exact) or FLOAT16
+   * @param type how the weight matrices are held: {@link WeightType#F32} (exact, 4 bytes a
+   *     weight), {@link WeightType#F16} or {@link WeightType#BF16} (2 bytes), {@link
+   *     WeightType#Q8_0} (8-bit, ~1.06 bytes, the fastest decoding); null keeps the checkpoint's
+   *     own type. Activations are float32 in every case.
    * @throws CheckpointException naming the file and the tensor or field at fault
    * @throws UncheckedIOException when {@code tokenizer.json} cannot be loaded
    */
-  public static AlibiLM load(Path dir, DataType computeDtype) {
-    Checkpoint checkpoint = Checkpoint.load(dir, computeDtype);
+  public static AlibiLM load(Path dir, WeightType type) {
+    Checkpoint checkpoint = Checkpoint.load(dir, type);
     AlibiTransformer model;
     try {
       model = new AlibiTransformer(checkpoint.config(), checkpoint.weights());

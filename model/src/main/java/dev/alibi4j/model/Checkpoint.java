@@ -1,14 +1,16 @@
 package dev.alibi4j.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.engine.tensor.WeightType;
+import dev.alibi4j.engine.torch.TorchEnvironment;
 import dev.alibi4j.engine.weights.ModelWeights;
 import dev.alibi4j.model.config.FamilyConfig;
 import dev.alibi4j.model.config.JsonConfig;
 import dev.alibi4j.model.config.SpecialTokens;
 import dev.alibi4j.model.safetensors.SafetensorsCheckpoint;
 import dev.alibi4j.model.weights.WeightLoader;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,7 +21,7 @@ import java.util.Optional;
  * frees the weights.
  *
  * <pre>{@code
- * try (Checkpoint ckpt = Checkpoint.load(dir, DataType.FLOAT32)) {
+ * try (Checkpoint ckpt = Checkpoint.load(dir, WeightType.Q8_0)) {
  *   var model = new AlibiTransformer(ckpt.config(), ckpt.weights());
  *   ...
  * }
@@ -51,24 +53,22 @@ public record Checkpoint(
   /** The optional tokenizer. */
   public static final String TOKENIZER_FILE = "tokenizer.json";
 
-  /** Loads {@code dir} with FLOAT32 weights. */
+  /** Loads {@code dir} with every matrix as the checkpoint stores it: mapped, no copy. */
   public static Checkpoint load(Path dir) {
-    return load(dir, DataType.FLOAT32);
+    return load(dir, null);
   }
 
   /**
-   * Loads {@code dir}: reads and vets {@code config.json}, then loads every weight as {@code
-   * computeDtype}, checking each shape. F32, F16 and BF16 storage are accepted.
+   * Loads {@code dir}: reads and vets {@code config.json}, then loads every weight, checking each
+   * shape. F32, F16 and BF16 storage are accepted. Matrices are held in {@code type}: mapped from
+   * the file when it stores them so, else converted (or quantized) while loading; vectors are
+   * float32.
    *
-   * @param computeDtype FLOAT32 or FLOAT16
+   * @param type storage type of the matrices; null keeps the checkpoint's own
    * @throws CheckpointException naming the file and the tensor or field at fault
-   * @throws IllegalArgumentException if {@code computeDtype} is neither FLOAT32 nor FLOAT16
    */
-  public static Checkpoint load(Path dir, DataType computeDtype) {
-    if (computeDtype != DataType.FLOAT32 && computeDtype != DataType.FLOAT16) {
-      throw new IllegalArgumentException(
-          "computeDtype must be FLOAT32 or FLOAT16, got " + computeDtype.name());
-    }
+  public static Checkpoint load(Path dir, WeightType type) {
+    TorchEnvironment.prepare(); // before libtorch loads
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException("checkpoint directory not found: " + dir);
     }
@@ -86,13 +86,15 @@ public record Checkpoint(
 
     try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir)) {
       NDManager manager = NDManager.newBaseManager("PyTorch");
+      Arena storage = Arena.ofShared(); // mappings and converted bytes, released with the weights
       try {
         ModelWeights weights =
-            familyConfig.loadWeights(new WeightLoader(tensors, manager, computeDtype));
+            familyConfig.loadWeights(new WeightLoader(tensors, manager, type, storage));
         return new Checkpoint(
             dir, family, familyConfig.transformerConfig(), weights, tokens, tokenizerJson);
       } catch (RuntimeException e) {
         manager.close();
+        storage.close();
         throw e;
       }
     }

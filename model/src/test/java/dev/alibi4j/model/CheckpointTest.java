@@ -2,12 +2,17 @@ package dev.alibi4j.model;
 
 import static dev.alibi4j.model.testing.Messages.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.types.DataType;
+import dev.alibi4j.engine.AlibiTransformer;
+import dev.alibi4j.engine.tensor.WeightMatrix;
+import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.model.testing.TinyCheckpoints;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +20,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.NullSource;
 
 class CheckpointTest {
 
@@ -88,11 +96,34 @@ class CheckpointTest {
     assertMentions(e, "generation_config.json", "corrupt JSON");
   }
 
+  /** The model built on a checkpoint's weights owns them too: closing both must not fail. */
   @Test
-  void refusesOtherComputeTypes() {
+  void closingTheModelAndTheCheckpointFreesTheWeightsOnce() {
     TinyCheckpoints.writeMpt(dir, 4, SafetensorsDtype.F32, 1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Checkpoint.load(dir, DataType.FLOAT64));
-    assertMentions(e, "FLOAT64");
+    List<WeightMatrix> matrices;
+    try (Checkpoint c = Checkpoint.load(dir, WeightType.Q8_0);
+        AlibiTransformer model = new AlibiTransformer(c.config(), c.weights())) {
+      matrices = c.weights().matrices();
+      assertEquals(32, model.vocabSize());
+    }
+    matrices.forEach(m -> assertFalse(m.data().scope().isAlive()));
+  }
+
+  /** A matrix of a type that is not F32, F16 or BF16 is refused, whatever type it is asked in. */
+  @ParameterizedTest
+  @NullSource
+  @EnumSource(WeightType.class)
+  void refusesMatricesOfOtherStorageTypes(WeightType requested) throws IOException {
+    TinyCheckpoints.writeBloom(dir, 4, SafetensorsDtype.F32, 1);
+    String tensor = "h.1.self_attention.dense.weight";
+    // I32 has F32's size, so relabelling it in the header keeps every offset valid
+    Path file = dir.resolve("model.safetensors");
+    String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    String entry = "\"" + tensor + "\":{\"dtype\":\"";
+    assertTrue(bytes.contains(entry + "F32\""), "the writer's header layout");
+    Files.write(file, bytes.replace(entry + "F32\"", entry + "I32\"").getBytes(StandardCharsets.ISO_8859_1));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> Checkpoint.load(dir, requested));
+    assertMentions(e, file.toString(), "'" + tensor + "'", "I32", "F32, F16 and BF16");
   }
 }

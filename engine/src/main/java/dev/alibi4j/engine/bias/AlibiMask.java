@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import dev.alibi4j.engine.nn.TorchOps;
+import dev.alibi4j.engine.torch.TorchOps;
 
 /**
  * The ALiBi bias combined with the causal mask, added to the attention scores of every layer.

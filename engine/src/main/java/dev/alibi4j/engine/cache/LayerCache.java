@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.alibi4j.engine.nn.TorchOps;
+import dev.alibi4j.engine.torch.TorchOps;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Keys and values of one attention layer, preallocated and written in place, so that a decode
@@ -22,6 +24,8 @@ public final class LayerCache {
   private final NDManager manager;
   private NDArray keysT; // [batch, heads, head_dim, cap]
   private NDArray values; // [batch, heads, cap, head_dim]
+  private MemorySegment keysMemory; // keysT's bytes, for one-position writes from Java
+  private MemorySegment valuesMemory; // values' bytes
   private int length;
 
   LayerCache(NDManager manager) {
@@ -49,6 +53,35 @@ public final class LayerCache {
     TorchOps.setSlice(keysT, 3, length, length + qLen, newKeysT);
     TorchOps.setSlice(values, 2, length, length + qLen, newValues);
     length += qLen;
+    return new NDArray[] {TorchOps.slice(keysT, 3, 0, length), TorchOps.slice(values, 2, 0, length)};
+  }
+
+  /**
+   * Stores one new position of a one-sequence cache, written straight into the cache's memory
+   * from Java (a decode step: no native call).
+   *
+   * @param keys {@code [heads * head_dim]}, head-major
+   * @param values {@code [heads * head_dim]}
+   */
+  public void appendOne(float[] keys, float[] values, int heads, int headDim) {
+    ensureCapacity(new Shape(1, heads, 1, headDim), DataType.FLOAT32, length + 1);
+    long cap = this.values.getShape().get(2);
+    int pos = length;
+    for (int h = 0; h < heads; h++) {
+      for (int j = 0; j < headDim; j++) {
+        int i = h * headDim + j;
+        keysMemory.setAtIndex(ValueLayout.JAVA_FLOAT, (h * (long) headDim + j) * cap + pos, keys[i]);
+        valuesMemory.setAtIndex(ValueLayout.JAVA_FLOAT, (h * cap + pos) * headDim + j, values[i]);
+      }
+    }
+    length++;
+  }
+
+  /**
+   * Views of every key (transposed) and value stored: {@code [batch, heads, head_dim, length]}
+   * and {@code [batch, heads, length, head_dim]}; close them, not the cache.
+   */
+  public NDArray[] views() {
     return new NDArray[] {TorchOps.slice(keysT, 3, 0, length), TorchOps.slice(values, 2, 0, length)};
   }
 
@@ -80,5 +113,8 @@ public final class LayerCache {
     }
     keysT = newKeysT;
     values = newValues;
+    // Views of libtorch's own memory (contiguous arrays: toByteBuffer(true) shares, not copies).
+    keysMemory = MemorySegment.ofBuffer(keysT.toByteBuffer(true));
+    valuesMemory = MemorySegment.ofBuffer(values.toByteBuffer(true));
   }
 }

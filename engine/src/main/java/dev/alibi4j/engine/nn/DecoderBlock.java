@@ -39,4 +39,26 @@ public final class DecoderBlock {
     NDArray normed2 = ln2.forward(attended);
     return mlp.forward(normed2).addi(residualFromLayerNorm ? normed2 : attended);
   }
+
+  /**
+   * The same for one new position of one sequence, in Java: {@code s}'s residual stream in and
+   * out.
+   *
+   * @param mask {@code [heads, 1, kv_len]}
+   */
+  public void decode(StepBuffers s, NDArray mask, LayerCache cache) {
+    float[] x = s.x;
+    ln1.apply(x, 0, s.normed);
+    attention.decode(s.normed, s.attended, cache, mask, s);
+    addInto(s.attended, residualFromLayerNorm ? s.normed : x);
+    ln2.apply(s.attended, 0, s.normed);
+    mlp.decode(s.normed, s.inner, x, 1);
+    addInto(x, residualFromLayerNorm ? s.normed : s.attended);
+  }
+
+  private static void addInto(float[] target, float[] addend) {
+    for (int i = 0; i < target.length; i++) {
+      target[i] += addend[i];
+    }
+  }
 }

@@ -4,11 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import dev.alibi4j.engine.cache.LayerCache;
+import dev.alibi4j.engine.torch.TorchOps;
+import java.nio.ByteOrder;
 
 /**
  * Multi-head self-attention with a fused QKV projection and an additive ALiBi + causal mask.
  *
  * <p>scores = (q · kᵀ) × softmaxScale + mask; softmax in float32, as the references do.
+ *
+ * <p>A decode step ({@link #decode}) projects in Java through the kernel, writes the new key and
+ * value into the cache from Java, and runs only the attention itself in libtorch: two products
+ * and a softmax over the cached positions, with the mask's last row.
  */
 public final class MultiHeadAttention {
 
@@ -18,19 +24,66 @@ public final class MultiHeadAttention {
   private final int numHeads;
   private final int headDim;
   private final float clipQkv; // NaN: no clipping
+  private final float scale;
   private final NDArray softmaxScale; // [] float32, made once: a Java scalar becomes a new array per use
 
+  /** @param manager owner of the scalar array the NDArray path uses */
   public MultiHeadAttention(
       Linear qkv, Linear out, QkvLayout layout, int numHeads, int headDim, double clipQkv,
-      double softmaxScale) {
+      double softmaxScale, ai.djl.ndarray.NDManager manager) {
     this.qkv = qkv;
     this.out = out;
     this.layout = layout;
     this.numHeads = numHeads;
     this.headDim = headDim;
     this.clipQkv = (float) clipQkv;
-    this.softmaxScale = qkv.weight().getManager().create((float) softmaxScale);
+    this.scale = (float) softmaxScale;
+    this.softmaxScale = manager.create((float) softmaxScale);
     NDScope.unregister(this.softmaxScale);
+  }
+
+  /**
+   * One new position of one sequence: {@code normed [hidden]} to {@code result [hidden]}.
+   *
+   * @param mask {@code [heads, 1, kv_len]}: the mask's last row for this position
+   * @param cache this layer's cache, to which the position's key and value are appended
+   */
+  public void decode(float[] normed, float[] result, LayerCache cache, NDArray mask, StepBuffers s) {
+    qkv.multiply(normed, s.qkv, 1); // [3 * hidden]
+    if (!Float.isNaN(clipQkv)) {
+      for (int i = 0; i < s.qkv.length; i++) {
+        s.qkv[i] = Math.max(-clipQkv, Math.min(clipQkv, s.qkv[i]));
+      }
+    }
+    s.queries.clear();
+    for (int h = 0; h < numHeads; h++) {
+      int q = offset(h, 0);
+      int k = offset(h, 1);
+      int v = offset(h, 2);
+      for (int j = 0; j < headDim; j++) {
+        s.queries.put(s.qkv[q + j] * scale); // the score scale, applied to q instead of q·kᵀ
+        s.keys[h * headDim + j] = s.qkv[k + j];
+        s.values[h * headDim + j] = s.qkv[v + j];
+      }
+    }
+    cache.appendOne(s.keys, s.values, numHeads, headDim);
+    NDArray[] kv = cache.views(); // [1, h, head_dim, kv_len], [1, h, kv_len, head_dim]
+    try (NDArray keysT = kv[0];
+        NDArray values = kv[1];
+        NDArray scores = s.queryArray.matMul(keysT).addi(mask); // [1, heads, 1, kv_len]
+        NDArray probs = scores.softmax(-1);
+        NDArray context = probs.matMul(values)) { // [1, heads, 1, head_dim]: heads adjacent
+      context.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(s.context);
+    }
+    out.multiply(s.context, result, 1); // [hidden]
+  }
+
+  /** Index in the fused projection of head {@code h}'s part (0: q, 1: k, 2: v). */
+  private int offset(int h, int part) {
+    return switch (layout) {
+      case PER_HEAD_INTERLEAVED -> (h * 3 + part) * headDim; // BLOOM: view(heads, 3, d)
+      case CONTIGUOUS -> (part * numHeads + h) * headDim; // MPT: chunk(3), then view(heads, d)
+    };
   }
 
   /**

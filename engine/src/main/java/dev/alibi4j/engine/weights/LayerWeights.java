@@ -1,10 +1,12 @@
 package dev.alibi4j.engine.weights;
 
 import ai.djl.ndarray.NDArray;
+import dev.alibi4j.engine.tensor.WeightMatrix;
 
 /**
- * Weights of one decoder block, in PyTorch {@code nn.Linear} layout ({@code [out, in]}).
- * Biases are {@code null} where the architecture has none (MPT).
+ * Weights of one decoder block: matrices in PyTorch {@code nn.Linear} layout ({@code [out, in]})
+ * in their storage type, vectors (norm gains, biases) as float32 arrays. Biases are {@code null}
+ * where the architecture has none (MPT).
  *
  * @param ln1Weight input layer norm gain {@code [hidden]}
  * @param ln1Bias input layer norm bias {@code [hidden]} or null
@@ -22,13 +24,13 @@ import ai.djl.ndarray.NDArray;
 public record LayerWeights(
     NDArray ln1Weight,
     NDArray ln1Bias,
-    NDArray qkvWeight,
+    WeightMatrix qkvWeight,
     NDArray qkvBias,
-    NDArray outWeight,
+    WeightMatrix outWeight,
     NDArray outBias,
     NDArray ln2Weight,
     NDArray ln2Bias,
-    NDArray upWeight,
+    WeightMatrix upWeight,
     NDArray upBias,
-    NDArray downWeight,
+    WeightMatrix downWeight,
     NDArray downBias) {}

@@ -9,6 +9,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.alibi4j.model.CheckpointException;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +160,11 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
    */
   public TensorInfo info(String name) {
     return file(name).info(name);
+  }
+
+  /** The bytes of {@code name}, mapped read-only into {@code arena}; see {@link SafetensorsFile#map}. */
+  public MemorySegment map(String name, Arena arena) {
+    return file(name).map(name, arena);
   }
 
   /**

@@ -48,7 +48,7 @@ public enum SafetensorsDtype {
   }
 
   /** The loadable types, for error messages. */
-  static String loadableNames() {
+  public static String loadableNames() {
     return "F32, F16 and BF16";
   }
 }

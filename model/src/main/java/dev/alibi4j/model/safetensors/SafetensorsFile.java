@@ -12,7 +12,10 @@ import dev.alibi4j.model.CheckpointException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileChannel.MapMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +30,11 @@ import java.util.Set;
  * ({@code {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}}), then the
  * data region, to which the offsets are relative.
  *
- * <p>Opening reads and validates only the header; tensors are memory-mapped when read, never
- * copied through a Java {@code byte[]}, so files may exceed 2 GiB. Mappings outlive {@link
- * #close()}: arrays read from this file stay valid after it is closed.
- *
- * <p>Zero-copy arrays use a copy-on-write ({@code PRIVATE}) mapping, which Java grants only on a
- * channel opened for writing: the file is therefore opened read-write when it is writable (it is
- * never written), and read-only otherwise, in which case every tensor is copied.
+ * <p>Opening reads and validates only the header; the file is opened read-only. Tensors are
+ * memory-mapped, never copied through a Java {@code byte[]}, so files may exceed 2 GiB: {@link
+ * #map} gives a tensor's bytes as a read-only segment of an arena the caller owns (the weights'
+ * storage, or a temporary one while converting), {@link #read} copies a tensor into an NDArray.
+ * Mappings and arrays outlive {@link #close()}.
  */
 public final class SafetensorsFile implements AutoCloseable {
 
@@ -44,7 +45,6 @@ public final class SafetensorsFile implements AutoCloseable {
 
   private final Path path;
   private final FileChannel channel;
-  private final boolean mapPrivate;
   private final long dataStart;
   private final Map<String, TensorInfo> tensors;
   private final Map<String, String> metadata;
@@ -52,13 +52,11 @@ public final class SafetensorsFile implements AutoCloseable {
   private SafetensorsFile(
       Path path,
       FileChannel channel,
-      boolean mapPrivate,
       long dataStart,
       Map<String, TensorInfo> tensors,
       Map<String, String> metadata) {
     this.path = path;
     this.channel = channel;
-    this.mapPrivate = mapPrivate;
     this.dataStart = dataStart;
     this.tensors = tensors;
     this.metadata = metadata;
@@ -70,31 +68,13 @@ public final class SafetensorsFile implements AutoCloseable {
    * @throws CheckpointException naming the file and the problem
    */
   public static SafetensorsFile open(Path path) {
-    return open(path, Files.isWritable(path));
-  }
-
-  /**
-   * @param mapPrivate open read-write so tensors can share the file's pages through a
-   *     copy-on-write mapping; when false every tensor is copied
-   */
-  static SafetensorsFile open(Path path, boolean mapPrivate) {
     if (!Files.isRegularFile(path)) {
       throw new CheckpointException("safetensors file not found: " + path);
     }
-    boolean writable = mapPrivate;
     FileChannel channel = null;
     try {
-      if (writable) {
-        try {
-          channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-          writable = false; // e.g. a read-only mount: copy instead of sharing pages
-        }
-      }
-      if (channel == null) {
-        channel = FileChannel.open(path, StandardOpenOption.READ);
-      }
-      SafetensorsFile file = parse(path, channel, writable);
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+      SafetensorsFile file = parse(path, channel);
       channel = null; // now owned by file
       return file;
     } catch (IOException e) {
@@ -110,8 +90,7 @@ public final class SafetensorsFile implements AutoCloseable {
     }
   }
 
-  private static SafetensorsFile parse(Path path, FileChannel channel, boolean mapPrivate)
-      throws IOException {
+  private static SafetensorsFile parse(Path path, FileChannel channel) throws IOException {
     long fileSize = channel.size();
     if (fileSize < 8) {
       throw new CheckpointException(
@@ -148,8 +127,7 @@ public final class SafetensorsFile implements AutoCloseable {
         tensors.put(info.name(), info);
       }
     }
-    return new SafetensorsFile(
-        path, channel, mapPrivate, dataStart, Collections.unmodifiableMap(tensors), metadata);
+    return new SafetensorsFile(path, channel, dataStart, Collections.unmodifiableMap(tensors), metadata);
   }
 
   private static JsonObject parseHeader(Path path, String text) {
@@ -296,10 +274,23 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /**
+   * The bytes of tensor {@code name}, mapped read-only into {@code arena}: valid until the arena
+   * closes, whatever happens to this file object.
+   *
+   * @throws CheckpointException if the tensor is absent or mapping fails
+   */
+  public MemorySegment map(String name, Arena arena) {
+    TensorInfo info = info(name);
+    try {
+      return channel.map(MapMode.READ_ONLY, dataStart + info.begin(), info.byteLength(), arena);
+    } catch (IOException e) {
+      throw new CheckpointException(path + ": cannot map tensor '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Reads tensor {@code name} as an array of {@code target} type (FLOAT32 or FLOAT16) owned by
-   * {@code manager}. An F32 or F16 tensor whose stored type equals {@code target} shares the
-   * file's pages (copy-on-write mapping, no copy) when the file is writable; other tensors are
-   * converted in bounded chunks.
+   * {@code manager}, converting in bounded chunks.
    *
    * @throws CheckpointException if the tensor is absent, its dtype cannot be loaded, or reading
    *     fails
@@ -316,7 +307,7 @@ public final class SafetensorsFile implements AutoCloseable {
               + SafetensorsDtype.loadableNames() + " can be loaded");
     }
     try {
-      return reader.read(channel, mapPrivate, dataStart, info, manager, target);
+      return reader.read(channel, dataStart, info, manager, target);
     } catch (IOException e) {
       throw new CheckpointException(
           path + ": cannot read tensor '" + name + "': " + e.getMessage(), e);

@@ -15,44 +15,31 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
 
 /**
- * Turns the bytes of one tensor into an NDArray of the compute type.
- *
- * <p>Two paths. <b>Zero copy</b>: an F32/F16 tensor stored in the compute type, element-aligned
- * and small enough for one mapping, becomes an array over a copy-on-write ({@code PRIVATE})
- * mapping of the file, so a write into it can never fault on read-only pages; DJL keeps the
- * buffer referenced. <b>Chunked</b>: everything else (BF16, a type change, misalignment, tensors
- * over 2 GiB, files opened read-only) is mapped read-only in windows, which only Java reads, and
- * converted chunk by chunk into a preallocated array through a small direct scratch buffer. BF16
- * is widened to float bits in Java ({@code bf16 << 16}): a BF16 NDArray is never created,
- * because DJL's PyTorch engine has no bfloat16 type.
+ * Copies the bytes of one tensor into an NDArray of the compute type: the file is mapped
+ * read-only in windows, which only Java reads, and converted chunk by chunk into a preallocated
+ * array through a small direct scratch buffer. BF16 is widened to float bits in Java ({@code bf16
+ * << 16}): a BF16 NDArray is never created, because DJL's PyTorch engine has no bfloat16 type.
+ * (Weight matrices do not come this way: the loader maps them, see {@link SafetensorsFile#map}.)
  */
 final class TensorReader {
 
   /** Production sizes: 16 MiB scratch, 1 GiB mapping windows. */
-  static final TensorReader DEFAULT = new TensorReader(16 << 20, 1L << 30, true);
+  static final TensorReader DEFAULT = new TensorReader(16 << 20, 1L << 30);
 
   private final int chunkBytes;
   private final long windowBytes;
-  private final boolean zeroCopy;
 
   /**
    * @param chunkBytes scratch buffer size: bound on the Java-side memory a conversion uses
-   * @param windowBytes largest file region mapped at once on the chunked path
-   * @param zeroCopy whether tensors already in the compute type may share the file's pages
+   * @param windowBytes largest file region mapped at once
    */
-  TensorReader(int chunkBytes, long windowBytes, boolean zeroCopy) {
+  TensorReader(int chunkBytes, long windowBytes) {
     this.chunkBytes = chunkBytes;
     this.windowBytes = windowBytes;
-    this.zeroCopy = zeroCopy;
   }
 
-  /**
-   * @param mapPrivate whether {@code channel} is open for writing, which Java requires for a
-   *     copy-on-write mapping; when false the tensor is copied
-   */
   NDArray read(
       FileChannel channel,
-      boolean mapPrivate,
       long dataStart,
       TensorInfo info,
       NDManager manager,
@@ -71,19 +58,6 @@ final class TensorReader {
       return manager.zeros(shape, target);
     }
     long offset = dataStart + info.begin();
-    DataType stored = storedType(info.dtype());
-    if (zeroCopy
-        && mapPrivate
-        && stored == target
-        && info.byteLength() <= Integer.MAX_VALUE
-        && offset % info.dtype().byteSize() == 0) {
-      MappedByteBuffer mapped = channel.map(MapMode.PRIVATE, offset, info.byteLength());
-      mapped.order(ByteOrder.LITTLE_ENDIAN);
-      // Map every page now, so that the load rather than the first request pays the page faults
-      // (bloom-560m in F16 from a warm page cache: about 1 s, otherwise spent in the first prefill).
-      mapped.load();
-      return manager.create(mapped, shape, target);
-    }
     return readChunked(channel, offset, info, numel, manager, target, shape);
   }
 

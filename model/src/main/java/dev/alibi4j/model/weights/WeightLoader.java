@@ -3,14 +3,30 @@ package dev.alibi4j.model.weights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.alibi4j.engine.tensor.WeightMatrix;
+import dev.alibi4j.engine.tensor.WeightRows;
+import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.CheckpointException;
 import dev.alibi4j.model.safetensors.SafetensorsCheckpoint;
+import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.model.safetensors.TensorInfo;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
- * Loads named weights from a checkpoint into one manager, checking every shape.
+ * Loads named weights from a checkpoint, checking every shape: vectors (norms, biases) as float32
+ * arrays of one manager, matrices as {@link WeightMatrix} bytes in the requested {@link
+ * WeightType}.
+ *
+ * <p>A matrix already stored in that type is the checkpoint's own bytes, mapped read-only (no
+ * copy). Any other is converted (or quantized) into memory of the weights' {@link #storage()}
+ * arena, reading its source through a temporary mapping that is released as soon as the matrix is
+ * done, so resident memory never holds both copies of more than one matrix. float16 refuses
+ * values it cannot hold.
  *
  * <p>Hugging Face saves a model's body with or without the {@value #PREFIX} prefix ({@code
  * bigscience/bloom-560m} has none, a re-saved {@code BloomForCausalLM} has it), so each name is
@@ -21,24 +37,36 @@ public final class WeightLoader {
   /** Prefix of the base model's weights inside a {@code *ForCausalLM} checkpoint. */
   public static final String PREFIX = "transformer.";
 
+  /** Rows converted per task while loading: enough to amortize the scheduling. */
+  static final int ROWS_PER_TASK = 256;
+
   private final SafetensorsCheckpoint source;
   private final NDManager manager;
-  private final DataType dtype;
+  private final WeightType type;
+  private final Arena storage;
 
   /**
    * @param source the checkpoint's tensors
-   * @param manager owner of every array loaded
-   * @param dtype compute type, FLOAT32 or FLOAT16
+   * @param manager owner of every vector loaded
+   * @param type storage type of the matrices; null keeps each as the checkpoint stores it
+   * @param storage owner of mapped and converted matrix bytes (shared: the model is used from
+   *     other threads)
    */
-  public WeightLoader(SafetensorsCheckpoint source, NDManager manager, DataType dtype) {
+  public WeightLoader(SafetensorsCheckpoint source, NDManager manager, WeightType type, Arena storage) {
     this.source = source;
     this.manager = manager;
-    this.dtype = dtype;
+    this.type = type;
+    this.storage = storage;
   }
 
-  /** The manager that owns the loaded arrays. */
+  /** The manager that owns the loaded vectors. */
   public NDManager manager() {
     return manager;
+  }
+
+  /** The arena that owns the matrices' bytes. */
+  public Arena storage() {
+    return storage;
   }
 
   /** Whether the checkpoint holds {@code name}, with or without the prefix. */
@@ -47,13 +75,70 @@ public final class WeightLoader {
   }
 
   /**
-   * Loads {@code name} (with or without the prefix) after checking its shape.
+   * Loads the vector or small tensor {@code name} (with or without the prefix) as float32, after
+   * checking its shape.
    *
    * @param expectedShape the shape the config implies
    * @throws CheckpointException if the tensor is missing (naming the files searched) or its shape
    *     differs (naming the tensor, its file, and both shapes)
    */
   public NDArray load(String name, long... expectedShape) {
+    String stored = checked(name, expectedShape);
+    return source.read(stored, manager, DataType.FLOAT32);
+  }
+
+  /**
+   * Loads the matrix {@code name} {@code [rows, cols]} in the requested storage type (Q8_0 keeps
+   * rows that do not divide into its blocks as float32).
+   *
+   * @throws CheckpointException as {@link #load}, and when a value does not fit float16
+   */
+  public WeightMatrix matrix(String name, int rows, int cols) {
+    String stored = checked(name, rows, cols);
+    TensorInfo info = source.info(stored);
+    WeightType from = storedType(stored, info);
+    WeightType to = (type == null ? from : type).storageFor(cols);
+    if (to == from) {
+      MemorySegment bytes = source.map(stored, storage);
+      bytes.load(); // the load, not the first request, pays the page faults
+      return WeightMatrix.of(bytes, to, rows, cols);
+    }
+    MemorySegment converted = storage.allocate(to.rowBytes(cols) * rows, 64);
+    try (Arena window = Arena.ofShared()) {
+      MemorySegment in = source.map(stored, window);
+      long inRow = from.rowBytes(cols);
+      long outRow = to.rowBytes(cols);
+      int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+      float largest = (float) IntStream.range(0, tasks).parallel().mapToDouble(t -> {
+        float[] row = new float[cols];
+        float max = 0;
+        for (int r = t * ROWS_PER_TASK; r < Math.min(rows, (t + 1) * ROWS_PER_TASK); r++) {
+          WeightRows.read(from, in, r * inRow, cols, row, 0);
+          max = Math.max(max, WeightRows.write(to, row, 0, cols, converted, r * outRow));
+        }
+        return max;
+      }).max().orElse(0);
+      if (to == WeightType.F16 && !(largest <= 65504f)) {
+        throw new CheckpointException(String.format(Locale.ROOT,
+            "%s: tensor '%s' holds values up to %g, beyond float16's largest 65504: load it as bf16 or f32",
+            source.fileOf(stored), stored, largest));
+      }
+    }
+    return WeightMatrix.of(converted, to, rows, cols);
+  }
+
+  private WeightType storedType(String stored, TensorInfo info) {
+    return switch (info.dtype()) {
+      case F32 -> WeightType.F32;
+      case F16 -> WeightType.F16;
+      case BF16 -> WeightType.BF16;
+      default -> throw new CheckpointException(
+          source.fileOf(stored) + ": tensor '" + stored + "' has dtype " + info.dtype() + "; only "
+              + SafetensorsDtype.loadableNames() + " can be loaded");
+    };
+  }
+
+  private String checked(String name, long... expectedShape) {
     String stored =
         resolve(name)
             .orElseThrow(() -> new CheckpointException(
@@ -65,7 +150,7 @@ public final class WeightLoader {
           source.fileOf(stored) + ": tensor '" + stored + "' has shape " + info.shapeString()
               + ", expected " + Arrays.toString(expectedShape) + " from config.json");
     }
-    return source.read(stored, manager, dtype);
+    return stored;
   }
 
   private Optional<String> resolve(String name) {

@@ -1,5 +1,6 @@
 package dev.alibi4j.model.bloom;
 
+import static dev.alibi4j.model.testing.HeldValues.assertHeld;
 import static dev.alibi4j.model.testing.Messages.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,10 +16,13 @@ import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
 import dev.alibi4j.engine.nn.Activation;
 import dev.alibi4j.engine.nn.QkvLayout;
+import dev.alibi4j.engine.tensor.WeightMatrix;
+import dev.alibi4j.engine.tensor.WeightType;
+import dev.alibi4j.engine.weights.LayerWeights;
+import dev.alibi4j.engine.weights.ModelWeights;
 import dev.alibi4j.model.Checkpoint;
 import dev.alibi4j.model.CheckpointException;
 import dev.alibi4j.model.Family;
-import dev.alibi4j.model.safetensors.HalfFloats;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.model.safetensors.SafetensorsWriter;
 import dev.alibi4j.model.testing.TinyCheckpoints;
@@ -27,6 +31,7 @@ import dev.alibi4j.model.testing.WeightNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -40,31 +45,14 @@ class BloomCheckpointTest {
 
   @TempDir Path dir;
 
-  /** Every loaded array has the written shape and exactly the written values. */
-  static void assertWeightsMatch(Written written, Map<String, NDArray> loaded, boolean asHalf) {
-    for (Map.Entry<String, NDArray> e : loaded.entrySet()) {
-      String name = e.getKey();
-      String source = name.equals("lm_head.weight") && !written.values().containsKey(name)
-          ? "word_embeddings.weight" : name;
-      assertArrayEquals(written.shape(source), e.getValue().getShape().getShape(), name);
-      float[] expected = written.values(source).clone();
-      if (asHalf) {
-        for (int i = 0; i < expected.length; i++) {
-          expected[i] = HalfFloats.halfToFloat(HalfFloats.floatToHalf(expected[i]));
-        }
-      }
-      assertArrayEquals(expected, WeightNames.floats(e.getValue()), name);
-    }
-  }
-
   @ParameterizedTest
   @EnumSource(names = {"F32", "F16", "BF16"})
   void loadsEveryStorageTypeExactly(SafetensorsDtype dtype) {
     Written w = TinyCheckpoints.writeBloom(dir, 4, dtype, 11);
-    try (Checkpoint c = Checkpoint.load(dir, DataType.FLOAT32)) {
+    try (Checkpoint c = Checkpoint.load(dir, WeightType.F32)) {
       assertEquals(Family.BLOOM, c.family());
-      assertEquals(DataType.FLOAT32, c.weights().embeddings().getDataType());
-      assertWeightsMatch(w, WeightNames.bloom(c.weights()), false);
+      assertEquals(WeightType.F32, c.weights().embeddings().type());
+      assertHeld(w, dtype, WeightType.F32, WeightNames.bloom(c.weights()));
       assertSame(c.weights().embeddings(), c.weights().lmHead(), "tied");
     }
   }
@@ -73,10 +61,10 @@ class BloomCheckpointTest {
   @EnumSource(names = {"F32", "F16", "BF16"})
   void loadsAsFloat16(SafetensorsDtype dtype) {
     Written w = TinyCheckpoints.writeBloom(dir, 4, dtype, 12);
-    try (Checkpoint c = Checkpoint.load(dir, DataType.FLOAT16)) {
-      Map<String, NDArray> loaded = WeightNames.bloom(c.weights());
-      loaded.values().forEach(a -> assertEquals(DataType.FLOAT16, a.getDataType()));
-      assertWeightsMatch(w, loaded, true);
+    try (Checkpoint c = Checkpoint.load(dir, WeightType.F16)) {
+      c.weights().matrices().forEach(m -> assertEquals(WeightType.F16, m.type()));
+      // matrices rounded to half, vectors still the stored float32 values
+      assertHeld(w, dtype, WeightType.F16, WeightNames.bloom(c.weights()));
     }
   }
 
@@ -143,7 +131,7 @@ class BloomCheckpointTest {
         .write(dir);
     assertEquals(shards == 2, Files.exists(dir.resolve("model-00002-of-00002.safetensors")));
     try (Checkpoint c = Checkpoint.load(dir)) {
-      assertWeightsMatch(w, WeightNames.bloom(c.weights()), false);
+      assertHeld(w, SafetensorsDtype.BF16, null, WeightNames.bloom(c.weights()));
     }
   }
 
@@ -152,8 +140,8 @@ class BloomCheckpointTest {
     Written w = TinyCheckpoints.bloom().untiedLmHead().prefix(true).write(dir);
     try (Checkpoint c = Checkpoint.load(dir)) {
       assertNotSame(c.weights().embeddings(), c.weights().lmHead());
-      assertArrayEquals(w.values("lm_head.weight"), c.weights().lmHead().toFloatArray());
-      assertWeightsMatch(w, WeightNames.bloom(c.weights()), false);
+      assertArrayEquals(w.values("lm_head.weight"), WeightNames.values(c.weights().lmHead()));
+      assertHeld(w, SafetensorsDtype.F32, null, WeightNames.bloom(c.weights()));
     }
   }
 
@@ -163,7 +151,7 @@ class BloomCheckpointTest {
         .config(j -> j.addProperty("tie_word_embeddings", true)).write(dir);
     try (Checkpoint c = Checkpoint.load(dir)) {
       assertSame(c.weights().embeddings(), c.weights().lmHead());
-      assertArrayEquals(w.values("word_embeddings.weight"), c.weights().lmHead().toFloatArray());
+      assertArrayEquals(w.values("word_embeddings.weight"), WeightNames.values(c.weights().lmHead()));
     }
   }
 
@@ -229,15 +217,24 @@ class BloomCheckpointTest {
   }
 
   @Test
-  void leavesNoBf16ArrayBehindAndClosesTheManager() {
+  void leavesNoBf16ArrayBehindAndClosingFreesArraysAndMappings() {
     TinyCheckpoints.writeBloom(dir, 2, SafetensorsDtype.BF16, 3);
-    NDArray embeddings;
+    List<NDArray> vectors = new ArrayList<>();
+    List<WeightMatrix> matrices;
     try (Checkpoint c = Checkpoint.load(dir)) {
-      embeddings = c.weights().embeddings();
-      for (NDArray a : WeightNames.bloom(c.weights()).values()) {
-        assertEquals(DataType.FLOAT32, a.getDataType());
+      ModelWeights w = c.weights();
+      vectors.addAll(List.of(w.embLnWeight(), w.embLnBias(), w.finalLnWeight(), w.finalLnBias()));
+      for (LayerWeights l : w.layers()) {
+        vectors.addAll(List.of(l.ln1Weight(), l.ln1Bias(), l.qkvBias(), l.outBias(), l.ln2Weight(),
+            l.ln2Bias(), l.upBias(), l.downBias()));
       }
+      // DJL's PyTorch engine has no bfloat16: vectors are widened, matrices stay BF16 bytes
+      vectors.forEach(a -> assertEquals(DataType.FLOAT32, a.getDataType()));
+      matrices = w.matrices();
+      matrices.forEach(m -> assertEquals(WeightType.BF16, m.type()));
+      matrices.forEach(m -> assertTrue(m.data().scope().isAlive()));
     }
-    assertTrue(embeddings.isReleased(), "closing the checkpoint frees the weights");
+    vectors.forEach(a -> assertTrue(a.isReleased(), "closing the checkpoint frees the vectors"));
+    matrices.forEach(m -> assertFalse(m.data().scope().isAlive(), "closing the checkpoint unmaps the matrices"));
   }
 }

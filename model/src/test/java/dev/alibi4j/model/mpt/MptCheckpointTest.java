@@ -1,7 +1,7 @@
 package dev.alibi4j.model.mpt;
 
+import static dev.alibi4j.model.testing.HeldValues.assertHeld;
 import static dev.alibi4j.model.testing.Messages.assertMentions;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -19,18 +17,17 @@ import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
 import dev.alibi4j.engine.nn.Activation;
 import dev.alibi4j.engine.nn.QkvLayout;
+import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.engine.weights.LayerWeights;
 import dev.alibi4j.model.Checkpoint;
 import dev.alibi4j.model.CheckpointException;
 import dev.alibi4j.model.Family;
-import dev.alibi4j.model.safetensors.HalfFloats;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.model.testing.TinyCheckpoints;
 import dev.alibi4j.model.testing.TinyCheckpoints.Written;
 import dev.alibi4j.model.testing.WeightNames;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,22 +38,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MptCheckpointTest {
 
   @TempDir Path dir;
-
-  static void assertWeightsMatch(Written written, Map<String, NDArray> loaded, boolean asHalf) {
-    for (Map.Entry<String, NDArray> e : loaded.entrySet()) {
-      String name = e.getKey();
-      String source = name.equals("lm_head.weight") && !written.values().containsKey(name)
-          ? "wte.weight" : name;
-      assertArrayEquals(written.shape(source), e.getValue().getShape().getShape(), name);
-      float[] expected = written.values(source).clone();
-      if (asHalf) {
-        for (int i = 0; i < expected.length; i++) {
-          expected[i] = HalfFloats.halfToFloat(HalfFloats.floatToHalf(expected[i]));
-        }
-      }
-      assertArrayEquals(expected, WeightNames.floats(e.getValue()), name);
-    }
-  }
 
   /** Sets {@code path} (e.g. {@code attn_config.qk_ln}) in the config to the JSON {@code value}. */
   private static void set(JsonObject config, String path, String value) {
@@ -79,7 +60,7 @@ class MptCheckpointTest {
     Written w = TinyCheckpoints.writeMpt(dir, 4, dtype, 21);
     try (Checkpoint c = Checkpoint.load(dir)) {
       assertEquals(Family.MPT, c.family());
-      assertWeightsMatch(w, WeightNames.mpt(c.weights()), false);
+      assertHeld(w, dtype, null, WeightNames.mpt(c.weights()));
       assertSame(c.weights().embeddings(), c.weights().lmHead(), "tied by default");
       assertNull(c.weights().embLnWeight());
       assertNull(c.weights().embLnBias());
@@ -99,9 +80,10 @@ class MptCheckpointTest {
   @EnumSource(names = {"F32", "BF16"})
   void loadsAsFloat16(SafetensorsDtype dtype) {
     Written w = TinyCheckpoints.writeMpt(dir, 2, dtype, 22);
-    try (Checkpoint c = Checkpoint.load(dir, DataType.FLOAT16)) {
-      assertEquals(DataType.FLOAT16, c.weights().embeddings().getDataType());
-      assertWeightsMatch(w, WeightNames.mpt(c.weights()), true);
+    try (Checkpoint c = Checkpoint.load(dir, WeightType.F16)) {
+      assertEquals(WeightType.F16, c.weights().embeddings().type());
+      // matrices rounded to half, vectors still the stored float32 values
+      assertHeld(w, dtype, WeightType.F16, WeightNames.mpt(c.weights()));
     }
   }
 
@@ -111,7 +93,7 @@ class MptCheckpointTest {
     Written w = TinyCheckpoints.mpt().prefix(prefix).shards(shards).untiedLmHead().write(dir);
     try (Checkpoint c = Checkpoint.load(dir)) {
       assertNotSame(c.weights().embeddings(), c.weights().lmHead());
-      assertWeightsMatch(w, WeightNames.mpt(c.weights()), false);
+      assertHeld(w, SafetensorsDtype.F32, null, WeightNames.mpt(c.weights()));
     }
   }
 

@@ -9,6 +9,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.alibi4j.model.CheckpointException;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -51,6 +55,11 @@ class SafetensorsCheckpointTest {
       assertEquals(dir.resolve("model-00002-of-00002.safetensors"), c.fileOf("b"));
       assertArrayEquals(new float[] {1, 2}, c.read("a", m, DataType.FLOAT32).toFloatArray());
       assertArrayEquals(new float[] {3, 4, 5}, c.read("b", m, DataType.FLOAT32).toFloatArray());
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment b = c.map("b", arena); // BF16 bits as stored, from the second shard
+        assertArrayEquals(new short[] {0x4040, 0x4080, 0x40A0}, b.toArray(
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN)));
+      }
     }
   }
 

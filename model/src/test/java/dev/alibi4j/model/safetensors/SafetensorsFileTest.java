@@ -3,6 +3,7 @@ package dev.alibi4j.model.safetensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -11,10 +12,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.alibi4j.model.testing.RawSafetensors;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -23,6 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class SafetensorsFileTest {
+
+  private static final ValueLayout.OfFloat LE_FLOAT =
+      ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   @TempDir Path dir;
 
@@ -144,7 +152,7 @@ class SafetensorsFileTest {
         .write(file);
     float[] expected = stored(dtype, values);
     // 3 elements per chunk, 2 chunks per window: 77 elements cross many boundaries.
-    TensorReader tiny = new TensorReader(12, 24, false);
+    TensorReader tiny = new TensorReader(12, 24);
     try (SafetensorsFile f = SafetensorsFile.open(file);
         NDManager m = NDManager.newBaseManager("PyTorch")) {
       NDArray x32 = f.read("x", m, DataType.FLOAT32, tiny);
@@ -176,35 +184,46 @@ class SafetensorsFileTest {
   }
 
   @Test
-  void zeroCopyArraysAreCopyOnWriteAndOutliveTheFile() throws IOException {
+  void mappedTensorsAreReadOnlyAndOutliveTheFile() throws IOException {
     float[] values = random(12, 5);
     Path file = dir.resolve("z.safetensors");
-    new SafetensorsWriter().add("x", SafetensorsDtype.F32, new long[] {3, 4}, values).write(file);
+    new SafetensorsWriter()
+        .add("pad", SafetensorsDtype.F32, new long[] {3}, new float[] {1, 2, 3}) // x starts at byte 12
+        .add("x", SafetensorsDtype.F32, new long[] {3, 4}, values)
+        .write(file);
     byte[] before = Files.readAllBytes(file);
-    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-      NDArray x;
+    MemorySegment x;
+    try (Arena arena = Arena.ofConfined()) {
       try (SafetensorsFile f = SafetensorsFile.open(file)) {
-        x = f.read("x", m, DataType.FLOAT32);
+        x = f.map("x", arena);
       }
-      assertArrayEquals(values, x.toFloatArray(), "readable after the file is closed");
-      x.addi(1f); // writes into the private mapping, not the file
-      assertEquals(values[0] + 1f, x.toFloatArray()[0]);
+      assertTrue(x.isMapped(), "the file's pages, not a copy");
+      assertEquals(12 * 4, x.byteSize());
+      assertArrayEquals(values, x.toArray(LE_FLOAT), "readable after the file is closed");
+      assertTrue(x.isReadOnly());
+      assertThrows(IllegalArgumentException.class, () -> x.set(ValueLayout.JAVA_BYTE, 0, (byte) 1));
       assertArrayEquals(before, Files.readAllBytes(file));
     }
+    assertFalse(x.scope().isAlive(), "closing the arena unmaps the tensor");
   }
 
   @Test
-  void filesOpenedReadOnlyAreCopied() throws IOException {
+  void readOnlyFilesOpenMapAndCopy() throws IOException {
     float[] values = random(12, 8);
     Path file = dir.resolve("ro.safetensors");
     new SafetensorsWriter().add("x", SafetensorsDtype.F32, new long[] {3, 4}, values).write(file);
     byte[] before = Files.readAllBytes(file);
-    try (SafetensorsFile f = SafetensorsFile.open(file, false);
-        NDManager m = NDManager.newBaseManager("PyTorch")) {
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+    try (SafetensorsFile f = SafetensorsFile.open(file);
+        NDManager m = NDManager.newBaseManager("PyTorch");
+        Arena arena = Arena.ofConfined()) {
       NDArray x = f.read("x", m, DataType.FLOAT32);
       assertArrayEquals(values, x.toFloatArray());
-      x.addi(1f); // a copy: must not fault on the read-only mapping
+      x.addi(1f); // a copy: must not fault on the read-only file
       assertEquals(values[0] + 1f, x.toFloatArray()[0]);
+      MemorySegment mapped = f.map("x", arena);
+      assertTrue(mapped.isReadOnly());
+      assertArrayEquals(values, mapped.toArray(LE_FLOAT));
     }
     assertArrayEquals(before, Files.readAllBytes(file));
   }

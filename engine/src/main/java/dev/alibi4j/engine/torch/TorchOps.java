@@ -1,4 +1,4 @@
-package dev.alibi4j.engine.nn;
+package dev.alibi4j.engine.torch;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;

@@ -1,4 +1,4 @@
-package dev.alibi4j.engine;
+package dev.alibi4j.engine.torch;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -10,6 +10,7 @@ public final class ComputeThreads {
 
   /** Current intra-op thread count. */
   public static int get() {
+    TorchEnvironment.prepare();
     Engine.getEngine("PyTorch"); // loads the native library
     return JniUtils.getNumThreads();
   }
@@ -23,6 +24,7 @@ public final class ComputeThreads {
     if (threads < 1) {
       throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
     }
+    TorchEnvironment.prepare();
     Engine.getEngine("PyTorch");
     JniUtils.setNumThreads(threads);
   }

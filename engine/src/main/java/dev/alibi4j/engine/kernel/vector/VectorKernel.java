@@ -1,0 +1,348 @@
+package dev.alibi4j.engine.kernel.vector;
+
+import dev.alibi4j.engine.kernel.Kernel;
+import dev.alibi4j.engine.kernel.KernelChecks;
+import dev.alibi4j.engine.tensor.WeightMatrix;
+import dev.alibi4j.engine.tensor.WeightType;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Products over the weights' own bytes (the mapped checkpoint or a quantized copy) with the Java
+ * Vector API, split by output rows across a {@link ComputePool}. Each weight byte is read once
+ * per call, for every activation row at once; nothing is allocated per call once the scratch
+ * buffers have grown to the model's widths.
+ *
+ * <p>One row: a loop per storage type ({@link Dots}). Several rows: each weight row is widened to
+ * float32 into a per-thread scratch row (it stays in L1/L2) and dotted with every activation row.
+ *
+ * <p>The vector width is fixed when the class loads ({@link Dots#BITS}). Calls are serialized:
+ * each uses every compute thread.
+ */
+public final class VectorKernel implements Kernel {
+
+  private final ComputePool pool;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final MultiplyJob multiply;
+  private final WidenJob widen;
+  private final SumJob sum;
+  private float[] paired = new float[0];
+  private final boolean[] warm = new boolean[WeightType.values().length];
+
+  /** @param threads compute threads, the calling thread included */
+  public VectorKernel(int threads) {
+    this.pool = new ComputePool(threads);
+    this.multiply = new MultiplyJob(threads);
+    this.sum = new SumJob(threads);
+    this.widen = new WidenJob(threads);
+  }
+
+  /**
+   * Runs {@code type}'s loops on a small matrix until C2 has compiled them, the first time a
+   * matrix of that type comes. Until then the Vector API runs its Java fallback, which allocates
+   * an object per vector operation: a first pass over a real model's weights makes gigabytes of
+   * garbage, and the heap grows to hold them (seen: 0.5 to 1 GB of resident memory that stayed).
+   * 0.15 to 0.6 s per type, once per kernel; called with the lock held.
+   */
+  private void warmUp(WeightType type) {
+    if (warm[type.ordinal()]) {
+      return;
+    }
+    warm[type.ordinal()] = true;
+    int rows = 64;
+    int cols = 256;
+    float[] x = new float[2 * cols];
+    float[] y = new float[2 * rows];
+    java.util.Arrays.fill(x, 0.5f);
+    try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) { // the compute threads read it
+      MemorySegment floats = arena.allocate(4L * rows * cols, 64);
+      WeightMatrix w = WeightMatrix.of(arena.allocate(type.rowBytes(cols) * rows, 64), type, rows, cols);
+      for (int i = 0; i < WARM_UP_CALLS; i++) {
+        run(w, x, y, 1);
+        run(w, x, y, 2);
+      }
+      for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
+        widen.set(w, 0, rows, floats);
+        pool.run(widen);
+      }
+      widen.clear();
+    }
+    System.gc(); // hands the warm-up's garbage, and the heap it grew, back
+  }
+
+  /** Calls per loop in {@link #warmUp}: past C2's compile thresholds. */
+  static final int WARM_UP_CALLS = 300;
+
+  /** The vector width in bits (256 or 512). */
+  public static int vectorBits() {
+    return Dots.BITS;
+  }
+
+  /** Compute threads, the caller included. */
+  public int threads() {
+    return pool.parts();
+  }
+
+  @Override
+  public void multiply(WeightMatrix w, float[] x, float[] y, int rows) {
+    KernelChecks.multiply(w, x, y, rows);
+    if (!w.hasBytes()) {
+      throw new IllegalArgumentException("the vector kernel reads weight bytes; this matrix lives in libtorch");
+    }
+    lock.lock();
+    try {
+      warmUp(w.type());
+      run(w, x, y, rows);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** One product, the lock held. */
+  private void run(WeightMatrix w, float[] x, float[] y, int rows) {
+    try {
+      float[] in = x;
+      if (rows == 1 && w.type() == WeightType.BF16) {
+        if (paired.length < w.cols()) {
+          paired = new float[w.cols()];
+        }
+        Dots.pairUp(x, w.cols(), paired);
+        in = paired;
+      }
+      multiply.set(w, in, y, rows);
+      pool.run(multiply);
+    } finally {
+      multiply.clear();
+    }
+  }
+
+  @Override
+  public void widen(WeightMatrix w, int start, int end, MemorySegment dst) {
+    KernelChecks.widen(w, start, end, dst);
+    if (!w.hasBytes()) {
+      throw new IllegalArgumentException("the vector kernel reads weight bytes; this matrix lives in libtorch");
+    }
+    lock.lock();
+    try {
+      warmUp(w.type());
+      widen.set(w, start, end, dst);
+      pool.run(widen);
+    } finally {
+      widen.clear();
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public double streamSum(MemorySegment floats) {
+    lock.lock();
+    try {
+      sum.set(floats);
+      pool.run(sum);
+      return sum.total();
+    } finally {
+      sum.clear();
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void geluTanh(float[] x, int from, int n) {
+    Dots.geluTanh(x, from, n);
+  }
+
+  @Override
+  public void geluExact(float[] x, int from, int n) {
+    Dots.geluExact(x, from, n);
+  }
+
+  @Override
+  public String name() {
+    return "vector-" + Dots.BITS;
+  }
+
+  /** First row of part {@code part} when {@code rows} are split into {@code parts}. */
+  static int split(int rows, int part, int parts) {
+    return (int) ((long) rows * part / parts);
+  }
+
+  /** One product: the arguments of the current call, and one scratch row per thread. */
+  private static final class MultiplyJob implements ComputePool.Job {
+    private final float[][] scratch;
+    private final MemorySegment[] scratchSegments;
+    private final float[][] lanes;
+    private WeightMatrix w;
+    private float[] x;
+    private float[] y;
+    private int rows;
+
+    MultiplyJob(int parts) {
+      this.scratch = new float[parts][0];
+      this.scratchSegments = new MemorySegment[parts];
+      this.lanes = new float[parts][Dots.L];
+    }
+
+    void set(WeightMatrix w, float[] x, float[] y, int rows) {
+      this.w = w;
+      this.x = x;
+      this.y = y;
+      this.rows = rows;
+      if (w.type() != WeightType.F32 && scratch[0].length < w.cols()) {
+        for (int p = 0; p < scratch.length; p++) {
+          scratch[p] = new float[w.cols()];
+          scratchSegments[p] = MemorySegment.ofArray(scratch[p]);
+        }
+      }
+    }
+
+    void clear() {
+      w = null;
+      x = null;
+      y = null;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      float[] lanes = this.lanes[part];
+      int lo = split(w.rows(), part, parts);
+      int hi = split(w.rows(), part + 1, parts);
+      MemorySegment data = w.data();
+      long rowBytes = w.rowBytes();
+      int cols = w.cols();
+      if (rows == 1) {
+        switch (w.type()) {
+          case F32 -> {
+            for (int o = lo; o < hi; o++) {
+              y[o] = Dots.f32(data, o * rowBytes, x, 0, cols, lanes);
+            }
+          }
+          case F16 -> {
+            float[] row = scratch[part];
+            for (int o = lo; o < hi; o++) {
+              y[o] = Dots.f16(data, o * rowBytes, x, 0, cols, row, lanes);
+            }
+          }
+          case BF16 -> {
+            for (int o = lo; o < hi; o++) {
+              y[o] = Dots.bf16Paired(data, o * rowBytes, x, cols, lanes);
+            }
+          }
+          case Q8_0 -> {
+            for (int o = lo; o < hi; o++) {
+              y[o] = Dots.q8(data, o * rowBytes, x, 0, cols, lanes);
+            }
+          }
+        }
+        return;
+      }
+      int out = w.rows();
+      if (w.type() == WeightType.F32) {
+        for (int o = lo; o < hi; o++) {
+          for (int r = 0; r < rows; r++) {
+            y[r * out + o] = Dots.f32(data, o * rowBytes, x, r * cols, cols, lanes);
+          }
+        }
+        return;
+      }
+      MemorySegment rowBytesOut = scratchSegments[part];
+      float[] row = scratch[part];
+      for (int o = lo; o < hi; o++) {
+        if (w.type() == WeightType.F16) {
+          Dots.widenHalves(data, o * rowBytes, cols, row);
+        } else {
+          Dots.widenRow(w.type(), data, o * rowBytes, cols, rowBytesOut, 0);
+        }
+        for (int r = 0; r < rows; r++) {
+          y[r * out + o] = Dots.f32(row, x, r * cols, cols, lanes);
+        }
+      }
+    }
+  }
+
+  /** A streaming sum of float32 values, split into contiguous ranges across threads. */
+  private static final class SumJob implements ComputePool.Job {
+    private static final long CHUNK = 1 << 18; // floats: 1 MiB
+    private final double[] partial;
+    private MemorySegment data;
+
+    SumJob(int parts) {
+      this.partial = new double[parts];
+    }
+
+    void set(MemorySegment data) {
+      this.data = data;
+    }
+
+    void clear() {
+      data = null;
+    }
+
+    double total() {
+      double t = 0;
+      for (double p : partial) {
+        t += p;
+      }
+      return t;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      long floats = data.byteSize() / 4;
+      long lo = floats * part / parts;
+      long hi = floats * (part + 1) / parts;
+      double total = 0;
+      for (long at = lo; at < hi; at += CHUNK) { // short calls: the compiled loop serves them all
+        total += Dots.sum(data, at, Math.min(hi, at + CHUNK));
+      }
+      partial[part] = total;
+    }
+  }
+
+  /** Rows of a matrix widened to float32, split across threads. */
+  private static final class WidenJob implements ComputePool.Job {
+    private final float[][] halves; // per thread: a float16 row widened on the heap, where C2 vectorizes it
+    private WeightMatrix w;
+    private int start;
+    private int end;
+    private MemorySegment dst;
+
+    WidenJob(int parts) {
+      this.halves = new float[parts][0];
+    }
+
+    void set(WeightMatrix w, int start, int end, MemorySegment dst) {
+      if (w.type() == WeightType.F16 && halves[0].length < w.cols()) {
+        for (int p = 0; p < halves.length; p++) {
+          halves[p] = new float[w.cols()];
+        }
+      }
+      this.w = w;
+      this.start = start;
+      this.end = end;
+      this.dst = dst;
+    }
+
+    void clear() {
+      w = null;
+      dst = null;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      int n = end - start;
+      int lo = start + split(n, part, parts);
+      int hi = start + split(n, part + 1, parts);
+      long rowBytes = w.rowBytes();
+      int cols = w.cols();
+      for (int r = lo; r < hi; r++) {
+        long at = (long) (r - start) * cols * Float.BYTES;
+        if (w.type() == WeightType.F16) {
+          Dots.widenHalves(w.data(), r * rowBytes, cols, halves[part]);
+          MemorySegment.copy(halves[part], 0, dst, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, at, cols);
+        } else {
+          Dots.widenRow(w.type(), w.data(), r * rowBytes, cols, dst, at);
+        }
+      }
+    }
+  }
+}
