@@ -1,8 +1,10 @@
 package dev.alibi4j.examples.bench;
 
-import ai.djl.ndarray.types.DataType;
 import dev.alibi4j.engine.AlibiTransformer;
-import dev.alibi4j.engine.ComputeThreads;
+import dev.alibi4j.engine.kernel.Kernel;
+import dev.alibi4j.engine.kernel.Kernels;
+import dev.alibi4j.engine.tensor.WeightType;
+import dev.alibi4j.engine.torch.ComputeThreads;
 import dev.alibi4j.model.Checkpoint;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import java.io.IOException;
@@ -16,13 +18,15 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Measures a model against the machine's limits: the ceilings first (so their memory is gone
- * before the model's peak is taken), then load, first token, prefill and decode.
+ * Measures a model against the machine's limits: load, first token, then {@code repeat} runs of
+ * prefill and decode, each preceded by the two bandwidth probes, so that a machine whose speed
+ * drifts (shared hosts) is compared with what it could do in the same minutes. The matmul ceiling
+ * is probed before and after. Peak memory excludes the probes' own buffers.
  *
  * @param checkpoint directory to load; null with {@code synthetic}
  * @param synthetic shape to write to a temporary directory and load; null with {@code checkpoint}
- * @param half FLOAT16 weights (else FLOAT32)
- * @param threads libtorch intra-op threads
+ * @param type storage type of the weights; null keeps the checkpoint's own
+ * @param threads compute threads (the kernel's and libtorch's)
  * @param promptTokens prefill length
  * @param genTokens decode steps per run
  * @param context cache length at which decoding starts
@@ -31,15 +35,15 @@ import java.util.stream.Stream;
 public record Benchmark(
     Path checkpoint,
     SyntheticModel synthetic,
-    boolean half,
+    WeightType type,
     int threads,
     int promptTokens,
     int genTokens,
     int context,
     int repeat) {
 
-  /** Runs of each ceiling probe, before and after the model. */
-  static final int CEILING_RUNS = 5;
+  /** Runs of the matmul probe, before and after the model. */
+  static final int MATMUL_RUNS = 3;
 
   public Benchmark {
     if ((checkpoint == null) == (synthetic == null)) {
@@ -57,49 +61,71 @@ public record Benchmark(
     }
   }
 
+  /** The type the synthetic checkpoint is written in: the one asked for, when a file can hold it. */
+  SafetensorsDtype syntheticStorage() {
+    if (type == null || type == WeightType.Q8_0) {
+      return synthetic.stored();
+    }
+    return switch (type) {
+      case F32 -> SafetensorsDtype.F32;
+      case F16 -> SafetensorsDtype.F16;
+      default -> SafetensorsDtype.BF16;
+    };
+  }
+
   /** Runs everything; progress goes to {@code log}. */
   public BenchResult run(PrintStream log) throws IOException {
     ComputeThreads.set(threads);
-    log.printf(Locale.ROOT, "measuring ceilings (%d threads)...%n", threads);
-    // Measured before and after the model, so that a machine whose speed drifts (shared hosts)
-    // is compared with what it could do during the run, not just at its start.
-    double[] bandwidthBefore = Ceilings.bandwidthGbPerS(CEILING_RUNS);
-    double[] matmulBefore = Ceilings.matmulGflops(CEILING_RUNS);
-    Path dir = checkpoint;
-    Path temp = null;
+    Kernel kernel = Kernels.setThreads(threads);
+    Path temp = Files.createTempDirectory("alibi4j-bench-");
     try {
+      Path probe = temp.resolve("bandwidth-probe.bin");
+      Ceilings.writeProbeFile(probe);
+      log.printf(Locale.ROOT, "measuring the matmul ceiling (%d threads)...%n", threads);
+      double[] matmulBefore = Ceilings.matmulGflops(MATMUL_RUNS);
+      Path dir = checkpoint;
       if (synthetic != null) {
-        temp = Files.createTempDirectory("alibi4j-bench-");
-        dir = temp;
-        writeSynthetic(temp, log);
+        dir = temp.resolve("model");
+        writeSynthetic(dir, log);
       } else {
         warmPageCache(dir);
       }
       System.gc();
       ResidentMemory.resetPeak();
-      DataType dtype = half ? DataType.FLOAT16 : DataType.FLOAT32;
-      log.println("loading " + dir + " as " + dtype.name() + "...");
+      log.printf(Locale.ROOT, "resident before loading: %.0f MB%n", ResidentMemory.currentBytes() / 1e6);
+      log.println("loading " + dir + (type == null ? " as stored" : " as " + type.cliName()) + "...");
       long start = System.nanoTime();
-      try (Checkpoint ckpt = Checkpoint.load(dir, dtype)) {
-        AlibiTransformer model = new AlibiTransformer(ckpt.config(), ckpt.weights());
+      try (Checkpoint ckpt = Checkpoint.load(dir, type)) {
+        AlibiTransformer model = new AlibiTransformer(ckpt.config(), ckpt.weights(), kernel);
         double load = (System.nanoTime() - start) / 1e9;
         ModelCost cost = ModelCost.of(ckpt.config(), ckpt.weights());
-        log.printf(Locale.ROOT, "running 1 + %d times: prompt %d, %d decode steps at context %d...%n",
-            repeat, promptTokens, genTokens, context);
-        SpeedRun run = SpeedRun.measure(model, promptTokens, genTokens, context, repeat, 1234);
-        String name = synthetic != null ? "synthetic " + synthetic.name() : checkpoint.toString();
+        SpeedRun.Inputs inputs = SpeedRun.Inputs.random(model.vocabSize(), promptTokens, genTokens, context, 1234);
+        log.printf(Locale.ROOT, "running 1 + %d times (%s kernel): prompt %d, %d decode steps at context %d...%n",
+            repeat, kernel.name(), promptTokens, genTokens, context);
+        log.printf(Locale.ROOT, "resident after loading: %.0f MB%n", ResidentMemory.currentBytes() / 1e6);
+        double firstToken = SpeedRun.once(model, inputs).prefillSeconds();
         long peakRss = ResidentMemory.peakBytes();
+        SpeedRun[] runs = new SpeedRun[repeat];
+        double[] kernelBandwidth = new double[repeat];
+        double[] torchBandwidth = new double[repeat];
+        for (int r = 0; r < repeat; r++) {
+          kernelBandwidth[r] = Ceilings.kernelBandwidthGbPerS(kernel, probe);
+          torchBandwidth[r] = Ceilings.torchBandwidthGbPerS();
+          ResidentMemory.resetPeak(); // the probes' buffers are not the model's
+          runs[r] = SpeedRun.once(model, inputs);
+          peakRss = Math.max(peakRss, ResidentMemory.peakBytes());
+        }
+        String name = synthetic != null ? "synthetic " + synthetic.name() : checkpoint.toString();
+        String stored = ckpt.weights().embeddings().type().cliName();
         model.close();
-        log.println("measuring ceilings again...");
-        double bandwidth = Stats.median(concat(bandwidthBefore, Ceilings.bandwidthGbPerS(CEILING_RUNS)));
-        double matmul = Stats.median(concat(matmulBefore, Ceilings.matmulGflops(CEILING_RUNS)));
-        return new BenchResult(name, half ? "f16" : "f32", threads, promptTokens, genTokens, context,
-            repeat, cost, bandwidth, matmul, load, run, peakRss);
+        log.println("measuring the matmul ceiling again...");
+        double matmul = Stats.median(concat(matmulBefore, Ceilings.matmulGflops(MATMUL_RUNS)));
+        return new BenchResult(name, stored, kernel.name(), threads, promptTokens, genTokens, context,
+            repeat, cost, Stats.median(kernelBandwidth), Stats.median(torchBandwidth), matmul, load,
+            firstToken, runs, peakRss);
       }
     } finally {
-      if (temp != null) {
-        deleteTree(temp);
-      }
+      deleteTree(temp);
     }
   }
 
@@ -110,9 +136,9 @@ public record Benchmark(
   }
 
   private void writeSynthetic(Path dir, PrintStream log) throws IOException {
-    SafetensorsDtype stored = half ? SafetensorsDtype.F16 : SafetensorsDtype.F32;
+    SafetensorsDtype stored = syntheticStorage();
     long needed = synthetic.bytes(stored);
-    long free = Files.getFileStore(dir).getUsableSpace();
+    long free = Files.getFileStore(dir.getParent()).getUsableSpace();
     if (free < needed + (64L << 20)) {
       throw new IOException(String.format(Locale.ROOT,
           "synthetic %s needs %.2f GB in %s (the temporary directory, java.io.tmpdir) but %.2f GB are free",

@@ -2,6 +2,7 @@ package dev.alibi4j.examples.bench;
 
 import ai.djl.ndarray.NDArray;
 import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.engine.tensor.WeightMatrix;
 import dev.alibi4j.engine.weights.LayerWeights;
 import dev.alibi4j.engine.weights.ModelWeights;
 import java.util.stream.Stream;
@@ -10,8 +11,8 @@ import java.util.stream.Stream;
  * What one forward pass must move and compute, from the architecture and the weights as they sit
  * in memory: the yardsticks the measured speeds are divided by.
  *
- * @param weightBytes every weight array's bytes (tied embeddings counted once): what the model
- *     keeps resident
+ * @param weightBytes every weight's bytes in its storage type (tied embeddings counted once): what
+ *     the model keeps resident
  * @param decodeWeightBytes bytes of the weights one decode step reads: every block, the final norm
  *     and the output head (the embedding table contributes one row, ignored)
  * @param kvBytesPerPosition bytes of keys and values one cached position holds, over all layers
@@ -37,13 +38,13 @@ public record ModelCost(
     long blocks = 0;
     long matrices = 0;
     for (LayerWeights l : weights.layers()) {
-      blocks += bytes(l.ln1Weight(), l.ln1Bias(), l.qkvWeight(), l.qkvBias(), l.outWeight(),
-          l.outBias(), l.ln2Weight(), l.ln2Bias(), l.upWeight(), l.upBias(), l.downWeight(),
-          l.downBias());
-      matrices += l.qkvWeight().size() + l.outWeight().size() + l.upWeight().size()
-          + l.downWeight().size();
+      blocks += bytes(l.ln1Weight(), l.ln1Bias(), l.qkvBias(), l.outBias(), l.ln2Weight(),
+          l.ln2Bias(), l.upBias(), l.downBias())
+          + bytes(l.qkvWeight(), l.outWeight(), l.upWeight(), l.downWeight());
+      matrices += elements(l.qkvWeight()) + elements(l.outWeight()) + elements(l.upWeight())
+          + elements(l.downWeight());
     }
-    long head = bytes(weights.finalLnWeight(), weights.finalLnBias(), weights.lmHead());
+    long head = bytes(weights.finalLnWeight(), weights.finalLnBias()) + bytes(weights.lmHead());
     long embedding = weights.embeddings() == weights.lmHead()
         ? 0
         : bytes(weights.embeddings());
@@ -68,6 +69,14 @@ public record ModelCost(
     double attention = 4.0 * layers * (double) tokens * tokens * hidden;
     double head = 2.0 * hidden * vocab;
     return projections + attention + head;
+  }
+
+  private static long bytes(WeightMatrix... matrices) {
+    return Stream.of(matrices).mapToLong(WeightMatrix::byteSize).sum();
+  }
+
+  private static long elements(WeightMatrix m) {
+    return (long) m.rows() * m.cols();
   }
 
   private static long bytes(NDArray... arrays) {

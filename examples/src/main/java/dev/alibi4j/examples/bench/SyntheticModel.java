@@ -24,17 +24,25 @@ import java.util.SplittableRandom;
  * @param hidden model width
  * @param heads attention heads
  * @param vocab vocabulary size
+ * @param stored the type the published checkpoint stores its weights in
  */
-public record SyntheticModel(String name, String family, int layers, int hidden, int heads, int vocab) {
+public record SyntheticModel(
+    String name, String family, int layers, int hidden, int heads, int vocab, SafetensorsDtype stored) {
 
   /** bigscience/bloom-560m: 24 layers, hidden 1024, 16 heads, vocabulary 250,880. */
-  public static final SyntheticModel BLOOM_560M = new SyntheticModel("bloom-560m", "bloom", 24, 1024, 16, 250880);
+  public static final SyntheticModel BLOOM_560M =
+      new SyntheticModel("bloom-560m", "bloom", 24, 1024, 16, 250880, SafetensorsDtype.F16);
 
   /** mosaicml/mpt-1b-redpajama-200b: 24 layers, d_model 2048, 16 heads, vocabulary 50,432. */
-  public static final SyntheticModel MPT_1B = new SyntheticModel("mpt-1b", "mpt", 24, 2048, 16, 50432);
+  public static final SyntheticModel MPT_1B =
+      new SyntheticModel("mpt-1b", "mpt", 24, 2048, 16, 50432, SafetensorsDtype.BF16);
+
+  /** mosaicml/mpt-7b: 32 layers, d_model 4096, 32 heads, vocabulary 50,432, stored in bfloat16. */
+  public static final SyntheticModel MPT_7B =
+      new SyntheticModel("mpt-7b", "mpt", 32, 4096, 32, 50432, SafetensorsDtype.BF16);
 
   /** Every shape {@code --synthetic} offers. */
-  public static final List<SyntheticModel> ALL = List.of(BLOOM_560M, MPT_1B);
+  public static final List<SyntheticModel> ALL = List.of(BLOOM_560M, MPT_1B, MPT_7B);
 
   public SyntheticModel {
     if (!family.equals("bloom") && !family.equals("mpt")) {

@@ -1,5 +1,7 @@
 package dev.alibi4j.examples.cli;
 
+import dev.alibi4j.engine.tensor.WeightType;
+
 import dev.alibi4j.examples.bench.BenchResult;
 import dev.alibi4j.examples.bench.Benchmark;
 import dev.alibi4j.examples.bench.SyntheticModel;
@@ -28,14 +30,17 @@ final class BenchCommand implements Command {
           --model DIR          checkpoint directory (default: the built-in model)
           --synthetic NAME     random weights with a published shape, written to java.io.tmpdir
                                and loaded from there: bloom-560m (24 layers, hidden 1024,
-                               16 heads, vocab 250880) or mpt-1b (24 layers, d_model 2048,
-                               16 heads, vocab 50432)
+                               16 heads, vocab 250880; stored f16), mpt-1b (24 layers,
+                               d_model 2048, 16 heads, vocab 50432; bf16) or mpt-7b (32 layers,
+                               d_model 4096, 32 heads, vocab 50432; bf16, 13.3 GB). Written in the
+                               --dtype when it is a float type, else in the model's own type
           --prompt-tokens N    prefill length (default 128)
           --gen-tokens N       decode steps per run (default 64)
           --context N          cache length when decoding starts (default: the prompt length);
                                the gap after the prompt is filled untimed
-          --dtype f32|f16      weight type (default f16: decode reads half the bytes)
-          --threads N          libtorch intra-op threads (default: available processors)
+          --dtype T            weights in memory: f32, f16, bf16, q8_0 or auto (the checkpoint's
+                               own type; default)
+          --threads N          compute threads (default: available processors)
           --repeat N           measured runs after the warm-up; figures are medians (default 3)
           --json               print one JSON object instead of a table
         """;
@@ -70,10 +75,10 @@ final class BenchCommand implements Command {
     if (context < prompt) {
       throw new UsageException("option --context must be >= --prompt-tokens (" + prompt + "), got " + context);
     }
-    boolean half = !o.has("--dtype") || Options.weightType(o) == ai.djl.ndarray.types.DataType.FLOAT16;
+    WeightType type = Options.weightType(o);
     int threads = orDefault(o.integer("--threads", 1), Runtime.getRuntime().availableProcessors());
     int repeat = orDefault(o.integer("--repeat", 1), 3);
-    Benchmark bench = new Benchmark(dir, synthetic, half, threads, prompt, gen, context, repeat);
+    Benchmark bench = new Benchmark(dir, synthetic, type, threads, prompt, gen, context, repeat);
     BenchResult result = bench.run(err);
     out.print(o.flag("--json") ? result.toJson() + System.lineSeparator() : result.toTable());
     return Main.OK;

@@ -40,8 +40,9 @@ final class GenerateCommand implements Command {
           --repetition-penalty R     > 1 discourages repeats (1 = off)
           --seed S                   random seed: same seed, same text
           --stop STR                 stop when STR appears (repeatable); STR is not printed
-          --dtype f32|f16            weights in memory: f32 (default, exact) or f16 (half the
-                                     memory, faster decoding; logits within f16 rounding)
+          --dtype T                  weights in memory: f32 (exact, 4 bytes a weight), f16 or bf16
+                                     (2 bytes), q8_0 (8-bit blocks, ~1.06 bytes, fastest decoding)
+                                     or auto (default: as the checkpoint stores them, mapped)
           --json                     print one JSON object instead of streaming
         """;
   }

@@ -25,19 +25,20 @@ final class LogitsCommand implements Command {
           --model DIR      checkpoint directory
           --ids 1,2,3      token ids, comma-separated
           --out FILE.npy   output: float32 array [tokens, vocab] in NumPy .npy format
+          --dtype T        weights in memory: f32, f16, bf16, q8_0 or auto (default: as stored)
         """;
   }
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options o = Options.parse(args, Set.of("--model", "--ids", "--out"), Set.of());
+    Options o = Options.parse(args, Set.of("--model", "--ids", "--out", "--dtype"), Set.of());
     Path dir = Path.of(o.required("--model"));
     int[] ids = o.ids("--ids");
     if (ids == null) {
       throw new UsageException("option --ids is required");
     }
     Path file = Path.of(o.required("--out"));
-    try (AlibiLM lm = AlibiLM.load(dir)) {
+    try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o))) {
       float[][] logits = lm.logits(ids);
       NpyWriter.write(file, logits);
       err.printf("wrote %s: float32 [%d, %d]%n", file, logits.length, logits.length == 0 ? 0 : logits[0].length);

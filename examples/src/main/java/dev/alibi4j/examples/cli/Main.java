@@ -1,5 +1,6 @@
 package dev.alibi4j.examples.cli;
 
+import dev.alibi4j.engine.torch.TorchEnvironment;
 import dev.alibi4j.model.CheckpointException;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
@@ -27,6 +28,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    TorchEnvironment.prepare(); // before libtorch loads
     // No network at run time: DJL must use the bundled native libraries.
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);

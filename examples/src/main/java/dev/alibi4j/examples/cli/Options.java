@@ -1,5 +1,7 @@
 package dev.alibi4j.examples.cli;
 
+import dev.alibi4j.engine.tensor.WeightType;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -139,16 +141,20 @@ public final class Options {
     }
   }
 
-  /** {@code --dtype f32|f16} as a weight type; f32 when absent. */
-  public static ai.djl.ndarray.types.DataType weightType(Options o) {
+  /**
+   * {@code --dtype f32|f16|bf16|q8_0|auto} as a weight type; null (the checkpoint's own type) when
+   * absent or {@code auto}.
+   */
+  public static WeightType weightType(Options o) {
     String v = o.string("--dtype");
-    if (v == null || v.equals("f32")) {
-      return ai.djl.ndarray.types.DataType.FLOAT32;
+    if (v == null || v.equals("auto")) {
+      return null;
     }
-    if (v.equals("f16")) {
-      return ai.djl.ndarray.types.DataType.FLOAT16;
+    try {
+      return WeightType.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("option --dtype must be one of " + WeightType.names() + " or auto, got '" + v + "'");
     }
-    throw new UsageException("option --dtype must be f32 or f16, got '" + v + "'");
   }
 
   /** A comma-separated list of non-negative token ids, e.g. {@code 1,2,3}. */

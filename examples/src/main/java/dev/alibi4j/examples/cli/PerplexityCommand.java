@@ -35,6 +35,7 @@ final class PerplexityCommand implements Command {
           --held-out      score only the last 10% of the file (what `train` held out)
           --context N     window length in tokens (default 128)
           --stride S      distance between windows (default: N, non-overlapping)
+          --dtype T       weights in memory: f32, f16, bf16, q8_0 or auto (default: as stored)
           --unigram       also report a unigram model of the same tokens, add-one smoothed,
                           estimated on the first 90% with --held-out (else on the scored text
                           itself, in-sample)
@@ -44,7 +45,7 @@ final class PerplexityCommand implements Command {
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options o = Options.parse(args, Set.of("--model", "--file", "--context", "--stride"),
+    Options o = Options.parse(args, Set.of("--model", "--file", "--context", "--stride", "--dtype"),
         Set.of("--held-out", "--unigram", "--json"));
     Path file = Path.of(o.required("--file"));
     Integer contextOption = o.integer("--context", 2);
@@ -62,7 +63,7 @@ final class PerplexityCommand implements Command {
     String scoredText = new String(Arrays.copyOfRange(bytes, split, bytes.length), StandardCharsets.UTF_8);
     String restText = new String(Arrays.copyOf(bytes, split), StandardCharsets.UTF_8);
     Path dir = o.has("--model") ? Path.of(o.required("--model")) : BuiltinModel.resolve();
-    try (AlibiLM lm = AlibiLM.load(dir)) {
+    try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o))) {
       if (lm.tokenizer().isEmpty()) {
         throw new IllegalArgumentException("perplexity needs tokenizer.json, which " + dir + " does not have");
       }

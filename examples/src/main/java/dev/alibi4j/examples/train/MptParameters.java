@@ -8,6 +8,7 @@ import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
 import dev.alibi4j.engine.nn.Activation;
 import dev.alibi4j.engine.nn.QkvLayout;
+import dev.alibi4j.engine.tensor.WeightMatrix;
 import dev.alibi4j.engine.weights.LayerWeights;
 import dev.alibi4j.engine.weights.ModelWeights;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
@@ -94,12 +95,17 @@ final class MptParameters {
     for (int i = 0; i < config.numLayers(); i++) {
       String b = "transformer.blocks." + i + ".";
       layers.add(new LayerWeights(
-          get(b + "norm_1.weight"), null, get(b + "attn.Wqkv.weight"), null,
-          get(b + "attn.out_proj.weight"), null, get(b + "norm_2.weight"), null,
-          get(b + "ffn.up_proj.weight"), null, get(b + "ffn.down_proj.weight"), null));
+          get(b + "norm_1.weight"), null, matrix(b + "attn.Wqkv.weight"), null,
+          matrix(b + "attn.out_proj.weight"), null, get(b + "norm_2.weight"), null,
+          matrix(b + "ffn.up_proj.weight"), null, matrix(b + "ffn.down_proj.weight"), null));
     }
-    NDArray wte = get("transformer.wte.weight");
+    WeightMatrix wte = matrix("transformer.wte.weight");
     return new ModelWeights(manager, wte, null, null, layers, get("transformer.norm_f.weight"), null, wte);
+  }
+
+  /** A trained matrix: the live array, which libtorch reads (and autograd follows) directly. */
+  private WeightMatrix matrix(String name) {
+    return WeightMatrix.of(get(name));
   }
 
   private NDArray get(String name) {

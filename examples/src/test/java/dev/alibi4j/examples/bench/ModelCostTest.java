@@ -2,7 +2,7 @@ package dev.alibi4j.examples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.ndarray.types.DataType;
+import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.Checkpoint;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import java.nio.file.Path;
@@ -16,23 +16,27 @@ class ModelCostTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @CsvSource({"bloom, F16, 2", "bloom, F32, 4", "mpt, F16, 2", "mpt, F32, 4"})
-  void countsMatchTheArchitecture(String family, SafetensorsDtype stored, int bytes) throws Exception {
+  @CsvSource({"bloom, F16, F16, 2", "bloom, F32, F32, 4", "mpt, F16, F16, 2", "mpt, F32, F32, 4",
+      "bloom, F16, Q8_0, 1.0625", "mpt, BF16, BF16, 2", "mpt, F32, Q8_0, 1.0625"})
+  void countsMatchTheArchitecture(String family, SafetensorsDtype stored, WeightType type, double bytes)
+      throws Exception {
     int layers = 3;
     long h = 32;
     long vocab = 70;
-    new SyntheticModel("small", family, layers, (int) h, 4, (int) vocab).write(dir, stored);
-    DataType dtype = bytes == 2 ? DataType.FLOAT16 : DataType.FLOAT32;
-    try (Checkpoint c = Checkpoint.load(dir, dtype)) {
+    new SyntheticModel("small", family, layers, (int) h, 4, (int) vocab, stored).write(dir, stored);
+    try (Checkpoint c = Checkpoint.load(dir, type)) {
       ModelCost cost = ModelCost.of(c.config(), c.weights());
       boolean bloom = family.equals("bloom");
-      // Per block: QKV 3h², out h², up 4h², down 4h²; BLOOM adds 4 biases (3h + h + 4h + h) and
-      // two norms with bias (4h); MPT has two bias-free norms (2h).
-      long block = 12 * h * h + (bloom ? 13 * h : 2 * h);
-      long head = vocab * h + (bloom ? 2 * h : h); // tied head + final norm
+      // Matrices per block: QKV 3h², out h², up 4h², down 4h², in the storage type (Q8_0: 34 bytes
+      // per 32 weights). Vectors are float32: BLOOM has 4 biases (3h + h + 4h + h) and two norms
+      // with bias (4h); MPT two bias-free norms (2h).
+      long blockMatrices = 12 * h * h;
+      long blockVectors = bloom ? 13 * h : 2 * h;
+      long headVectors = bloom ? 2 * h : h; // final norm; the head is the tied embedding
       long embeddingNorm = bloom ? 2 * h : 0;
-      assertEquals((layers * block + head) * bytes, cost.decodeWeightBytes());
-      assertEquals((layers * block + head + embeddingNorm) * bytes, cost.weightBytes());
+      long decode = (long) ((layers * blockMatrices + vocab * h) * bytes) + 4 * (layers * blockVectors + headVectors);
+      assertEquals(decode, cost.decodeWeightBytes());
+      assertEquals(decode + 4 * embeddingNorm, cost.weightBytes());
       assertEquals(2L * layers * h * 4, cost.kvBytesPerPosition()); // float32 keys and values
       assertEquals(layers * 12 * h * h, cost.matrixParameters());
       long t = 10;

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import dev.alibi4j.engine.weights.LayerWeights;
+import dev.alibi4j.engine.tensor.WeightMatrix;
+import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.Checkpoint;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import java.nio.file.Files;
@@ -45,18 +46,23 @@ class SyntheticModelTest {
   @ParameterizedTest
   @ValueSource(strings = {"bloom", "mpt"})
   void smallShapeLoadsWithEveryParameterCounted(String family) throws Exception {
-    SyntheticModel shape = new SyntheticModel("small", family, 2, 32, 4, 50);
+    SyntheticModel shape = new SyntheticModel("small", family, 2, 32, 4, 50, SafetensorsDtype.F16);
     shape.write(dir, SafetensorsDtype.F16);
     long fileBytes = Files.size(dir.resolve("model.safetensors"));
     assertTrue(fileBytes > shape.bytes(SafetensorsDtype.F16) && fileBytes < shape.bytes(SafetensorsDtype.F16) + 65536,
         "file " + fileBytes + " vs data " + shape.bytes(SafetensorsDtype.F16));
-    try (Checkpoint c = Checkpoint.load(dir, DataType.FLOAT16)) {
+    try (Checkpoint c = Checkpoint.load(dir)) {
+      assertEquals(WeightType.F16, c.weights().embeddings().type());
       assertEquals(2, c.config().numLayers());
       assertEquals(32, c.config().hiddenSize());
       assertEquals(4, c.config().numHeads());
       assertEquals(50, c.config().vocabSize());
       assertEquals(shape.parameters(), countParameters(c));
-      float[] qkv = c.weights().layers().get(0).qkvWeight().toType(DataType.FLOAT32, false).toFloatArray();
+      WeightMatrix matrix = c.weights().layers().get(0).qkvWeight();
+      float[] qkv = new float[matrix.rows() * matrix.cols()];
+      for (int r = 0; r < matrix.rows(); r++) {
+        matrix.readRow(r, qkv, r * matrix.cols());
+      }
       double sumSquares = 0;
       for (float v : qkv) {
         sumSquares += v * v;
@@ -68,7 +74,7 @@ class SyntheticModelTest {
 
   @Test
   void sameShapeWritesTheSameBytes() throws Exception {
-    SyntheticModel shape = new SyntheticModel("small", "mpt", 1, 16, 2, 20);
+    SyntheticModel shape = new SyntheticModel("small", "mpt", 1, 16, 2, 20, SafetensorsDtype.F32);
     shape.write(dir.resolve("a"), SafetensorsDtype.F32);
     shape.write(dir.resolve("b"), SafetensorsDtype.F32);
     assertArrayEquals(Files.readAllBytes(dir.resolve("a/model.safetensors")),
@@ -77,18 +83,13 @@ class SyntheticModelTest {
 
   private static long countParameters(Checkpoint c) {
     var w = c.weights();
-    List<NDArray> all = new ArrayList<>(List.of(w.embeddings(), w.finalLnWeight()));
-    all.add(w.embLnWeight());
-    all.add(w.embLnBias());
-    all.add(w.finalLnBias());
-    if (w.lmHead() != w.embeddings()) {
-      all.add(w.lmHead());
-    }
+    List<NDArray> vectors = new ArrayList<>(java.util.Arrays.asList(
+        w.finalLnWeight(), w.embLnWeight(), w.embLnBias(), w.finalLnBias()));
     for (LayerWeights l : w.layers()) {
-      all.addAll(java.util.Arrays.asList(l.ln1Weight(), l.ln1Bias(), l.qkvWeight(), l.qkvBias(),
-          l.outWeight(), l.outBias(), l.ln2Weight(), l.ln2Bias(), l.upWeight(), l.upBias(),
-          l.downWeight(), l.downBias()));
+      vectors.addAll(java.util.Arrays.asList(l.ln1Weight(), l.ln1Bias(), l.qkvBias(), l.outBias(),
+          l.ln2Weight(), l.ln2Bias(), l.upBias(), l.downBias()));
     }
-    return all.stream().filter(Objects::nonNull).mapToLong(NDArray::size).sum();
+    long matrices = w.matrices().stream().mapToLong(m -> (long) m.rows() * m.cols()).sum();
+    return matrices + vectors.stream().filter(Objects::nonNull).mapToLong(NDArray::size).sum();
   }
 }

@@ -28,7 +28,8 @@ class BenchCommandTest {
   static final List<String> KEYS = List.of("prefill_tokens_per_s", "decode_tokens_per_s",
       "bandwidth_gb_s", "matmul_gflops", "decode_bandwidth_fraction", "prefill_flops_fraction",
       "load_s", "first_token_s", "peak_rss_bytes", "weights_bytes", "decode_bytes_per_token",
-      "decode_gb_s", "prefill_flops", "prefill_gflops", "peak_rss_budget_bytes");
+      "decode_gb_s", "prefill_flops", "prefill_gflops", "peak_rss_budget_bytes", "kernel_bandwidth_gb_s",
+      "torch_bandwidth_gb_s");
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -69,7 +70,8 @@ class BenchCommandTest {
     assertEquals(get("decode_gb_s") / get("bandwidth_gb_s"), get("decode_bandwidth_fraction"), 1e-12);
     assertEquals(get("prefill_flops") * get("prefill_tokens_per_s") / 6 / 1e9, get("prefill_gflops"), 1e-9 * get("prefill_gflops"));
     assertEquals(get("prefill_gflops") / get("matmul_gflops"), get("prefill_flops_fraction"), 1e-12);
-    assertEquals(1.15 * get("weights_bytes") + 400e6, get("peak_rss_budget_bytes"), 1);
+    assertEquals(1.1 * get("weights_bytes") + 400e6, get("peak_rss_budget_bytes"), 1);
+    assertEquals(Math.max(get("kernel_bandwidth_gb_s"), get("torch_bandwidth_gb_s")), get("bandwidth_gb_s"), 0);
   }
 
   @Test
@@ -95,7 +97,7 @@ class BenchCommandTest {
         "--repeat", "1", "--threads", "1");
     assertEquals(0, r.code(), r.err());
     for (String row : List.of("prefill", "decode", "bandwidth ceiling", "matmul ceiling", "load",
-        "first token", "peak RSS", "f16 weights")) {
+        "first token", "peak RSS", "f32 weights", "kernel")) {
       assertTrue(r.out().contains(row), "missing " + row + " in\n" + r.out());
     }
   }
@@ -104,7 +106,7 @@ class BenchCommandTest {
   void badOptionsAreUsageErrors() {
     assertUsage("not both", "--model", model.toString(), "--synthetic", "bloom-560m");
     assertUsage("mpt-1b", "--synthetic", "gpt2");
-    assertUsage("f32 or f16", "--model", model.toString(), "--dtype", "bf16");
+    assertUsage("f32, f16, bf16, q8_0", "--model", model.toString(), "--dtype", "f8");
     assertUsage("--context", "--model", model.toString(), "--prompt-tokens", "8", "--context", "4");
     assertUsage("--repeat", "--model", model.toString(), "--repeat", "0");
     assertUsage("--threads", "--model", model.toString(), "--threads", "0");

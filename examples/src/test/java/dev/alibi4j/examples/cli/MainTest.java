@@ -198,8 +198,8 @@ class MainTest {
 
   @Test
   void unknownWeightTypeIsAUsageError() {
-    assertUsageError(run("generate", "--model", plain.toString(), "--ids", "1", "--dtype", "bf16"),
-        "generate", "--dtype", "bf16");
+    assertUsageError(run("generate", "--model", plain.toString(), "--ids", "1", "--dtype", "int4"),
+        "generate", "--dtype", "int4", "q8_0");
   }
 
   // ---- streaming
