@@ -37,21 +37,28 @@ final class AlibiSession implements InferenceSession {
 
   @Override
   public float[] append(int[] ids) {
+    return append(ids, null);
+  }
+
+  @Override
+  public float[] append(int[] ids, float[] reuse) {
     if (ids != null && ids.length == 1 && model.decodesInJava()) {
       checkIds(ids);
-      return decode(ids[0]);
+      float[] logits = reuse != null && reuse.length >= model.vocabSize() ? reuse : new float[model.vocabSize()];
+      decode(ids[0], logits);
+      return logits;
     }
-    return run(ids, true)[0];
+    return run(ids, true)[0]; // a prefill's one row: allocated once per prompt
   }
 
   /** One token through the Java path (see {@link AlibiTransformer#decode}). */
-  private float[] decode(int id) {
+  private void decode(int id, float[] logits) {
     if (stepBuffers == null) {
       stepManager = NDManager.newBaseManager("PyTorch");
       stepBuffers = model.newStepBuffers(stepManager);
     }
     try (NDScope ignored = new NDScope()) {
-      return model.decode(id, cache, stepBuffers);
+      model.decode(id, cache, stepBuffers, logits);
     }
   }
 

@@ -155,11 +155,11 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
 
   /**
    * One new token of one sequence through the Java path: appends its keys and values to {@code
-   * cache} and returns the logits that predict the next token.
+   * cache} and writes the logits that predict the next token.
    *
-   * @return logits {@code [vocab]}
+   * @param logits {@code [vocab]}, overwritten
    */
-  float[] decode(int token, KvCache cache, StepBuffers s) {
+  void decode(int token, KvCache cache, StepBuffers s, float[] logits) {
     float[] x = s.residual();
     embeddings.readRow(token, x, 0);
     if (embeddingNorm != null) {
@@ -171,15 +171,13 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
       }
     }
     finalNorm.apply(x, 0, s.normed());
-    float[] logits = new float[config.vocabSize()];
     lmHead.multiply(s.normed(), logits, 1);
     if (config.logitScale() != 1.0) {
       float scale = (float) config.logitScale();
-      for (int i = 0; i < logits.length; i++) {
+      for (int i = 0; i < config.vocabSize(); i++) {
         logits[i] *= scale;
       }
     }
-    return logits;
   }
 
   /**

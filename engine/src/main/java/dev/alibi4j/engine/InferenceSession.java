@@ -15,6 +15,20 @@ public interface InferenceSession extends AutoCloseable {
   float[] append(int[] ids);
 
   /**
+   * As {@link #append(int[])}, writing the logits into {@code reuse} when it has room for them
+   * (then returning it), so that a generation loop allocates nothing per token; otherwise into a
+   * new array.
+   */
+  default float[] append(int[] ids, float[] reuse) {
+    float[] logits = append(ids);
+    if (reuse != null && reuse.length >= logits.length) {
+      System.arraycopy(logits, 0, reuse, 0, logits.length);
+      return reuse;
+    }
+    return logits;
+  }
+
+  /**
    * Appends {@code ids} and returns the logits at every one of their positions.
    *
    * @return logits {@code [ids.length][vocab]}

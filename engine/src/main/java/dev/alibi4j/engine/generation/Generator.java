@@ -66,7 +66,7 @@ public final class Generator {
           break;
         }
         long stepStart = System.nanoTime();
-        logits = session.append(new int[] {id});
+        logits = session.append(new int[] {id}, logits); // the same array every step
         decodeNanos += System.nanoTime() - stepStart;
         decodeSteps++;
       }

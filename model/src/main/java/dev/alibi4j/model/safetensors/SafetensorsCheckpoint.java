@@ -167,6 +167,11 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     return file(name).map(name, arena);
   }
 
+  /** Part of {@code name}'s bytes, mapped read-only into {@code arena}; see {@link SafetensorsFile#map(String, long, long, Arena)}. */
+  public MemorySegment map(String name, long offset, long length, Arena arena) {
+    return file(name).map(name, offset, length, arena);
+  }
+
   /**
    * Reads {@code name} as {@code target} (FLOAT32 or FLOAT16) into {@code manager}; see {@link
    * SafetensorsFile#read}.

@@ -280,9 +280,21 @@ public final class SafetensorsFile implements AutoCloseable {
    * @throws CheckpointException if the tensor is absent or mapping fails
    */
   public MemorySegment map(String name, Arena arena) {
+    return map(name, 0, info(name).byteLength(), arena);
+  }
+
+  /**
+   * Bytes {@code [offset, offset + length)} of tensor {@code name}, mapped read-only into {@code
+   * arena}: a part of a large tensor, so that converting it need not map all of it at once.
+   *
+   * @throws CheckpointException if the tensor is absent or mapping fails
+   * @throws IndexOutOfBoundsException if the range is not within the tensor
+   */
+  public MemorySegment map(String name, long offset, long length, Arena arena) {
     TensorInfo info = info(name);
+    java.util.Objects.checkFromIndexSize(offset, length, info.byteLength());
     try {
-      return channel.map(MapMode.READ_ONLY, dataStart + info.begin(), info.byteLength(), arena);
+      return channel.map(MapMode.READ_ONLY, dataStart + info.begin() + offset, length, arena);
     } catch (IOException e) {
       throw new CheckpointException(path + ": cannot map tensor '" + name + "': " + e.getMessage(), e);
     }

@@ -40,6 +40,9 @@ public final class WeightLoader {
   /** Rows converted per task while loading: enough to amortize the scheduling. */
   static final int ROWS_PER_TASK = 256;
 
+  /** Most bytes of a source tensor mapped at once while converting it. */
+  static final long WINDOW_BYTES = 64L << 20;
+
   private final SafetensorsCheckpoint source;
   private final NDManager manager;
   private final WeightType type;
@@ -104,27 +107,41 @@ public final class WeightLoader {
       return WeightMatrix.of(bytes, to, rows, cols);
     }
     MemorySegment converted = storage.allocate(to.rowBytes(cols) * rows, 64);
-    try (Arena window = Arena.ofShared()) {
-      MemorySegment in = source.map(stored, window);
-      long inRow = from.rowBytes(cols);
-      long outRow = to.rowBytes(cols);
-      int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-      float largest = (float) IntStream.range(0, tasks).parallel().mapToDouble(t -> {
-        float[] row = new float[cols];
-        float max = 0;
-        for (int r = t * ROWS_PER_TASK; r < Math.min(rows, (t + 1) * ROWS_PER_TASK); r++) {
-          WeightRows.read(from, in, r * inRow, cols, row, 0);
-          max = Math.max(max, WeightRows.write(to, row, 0, cols, converted, r * outRow));
+    long inRow = from.rowBytes(cols);
+    long outRow = to.rowBytes(cols);
+    int windowRows = (int) Math.max(1, Math.min(rows, WINDOW_BYTES / inRow));
+    for (int first = 0; first < rows; first += windowRows) {
+      int count = Math.min(windowRows, rows - first);
+      // One window of the source at a time, unmapped when done: resident memory holds the
+      // converted matrix and at most one window of its source.
+      try (Arena window = Arena.ofShared()) {
+        MemorySegment in = source.map(stored, first * inRow, count * inRow, window);
+        MemorySegment out = converted.asSlice(first * outRow, count * outRow);
+        float largest = convert(in, from, out, to, count, cols);
+        if (to == WeightType.F16 && !(largest <= 65504f)) {
+          throw new CheckpointException(String.format(Locale.ROOT,
+              "%s: tensor '%s' holds values up to %g, beyond float16's largest 65504: load it as bf16 or f32",
+              source.fileOf(stored), stored, largest));
         }
-        return max;
-      }).max().orElse(0);
-      if (to == WeightType.F16 && !(largest <= 65504f)) {
-        throw new CheckpointException(String.format(Locale.ROOT,
-            "%s: tensor '%s' holds values up to %g, beyond float16's largest 65504: load it as bf16 or f32",
-            source.fileOf(stored), stored, largest));
       }
     }
     return WeightMatrix.of(converted, to, rows, cols);
+  }
+
+  /** Converts {@code rows} rows in parallel; returns the largest magnitude seen. */
+  private static float convert(MemorySegment in, WeightType from, MemorySegment out, WeightType to, int rows, int cols) {
+    long inRow = from.rowBytes(cols);
+    long outRow = to.rowBytes(cols);
+    int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+    return (float) IntStream.range(0, tasks).parallel().mapToDouble(t -> {
+      float[] row = new float[cols];
+      float max = 0;
+      for (int r = t * ROWS_PER_TASK; r < Math.min(rows, (t + 1) * ROWS_PER_TASK); r++) {
+        WeightRows.read(from, in, r * inRow, cols, row, 0);
+        max = Math.max(max, WeightRows.write(to, row, 0, cols, out, r * outRow));
+      }
+      return max;
+    }).max().orElse(0);
   }
 
   private WeightType storedType(String stored, TensorInfo info) {

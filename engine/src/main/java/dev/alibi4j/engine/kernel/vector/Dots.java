@@ -5,6 +5,7 @@ import dev.alibi4j.engine.tensor.WeightType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.List;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -12,6 +13,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,6 +44,8 @@ final class Dots {
   /** As many bytes as F has floats. */
   static final VectorSpecies<Byte> Q = VectorSpecies.of(byte.class, VectorShape.forBitSize(BITS / 4));
   static final int L = F.length();
+  /** Rotations by L/2, L/4, ..., 1 lanes, for {@link #sumLanes}. */
+  private static final List<VectorShuffle<Float>> HALVES = halves();
 
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -51,6 +55,15 @@ final class Dots {
   private static final int Q8_BLOCK_BYTES = 34;
 
   private Dots() {}
+
+  private static List<VectorShuffle<Float>> halves() {
+    List<VectorShuffle<Float>> list = new java.util.ArrayList<>();
+    for (int k = L / 2; k >= 1; k /= 2) {
+      int shift = k;
+      list.add(VectorShuffle.fromOp(F, i -> (i + shift) % L));
+    }
+    return List.copyOf(list);
+  }
 
   private static int chooseBits() {
     String forced = System.getProperty(BITS_PROPERTY);
@@ -65,7 +78,7 @@ final class Dots {
   }
 
   /** {@code Σ w[i] x[xo + i]}, float32 weights at {@code w[off]}. */
-  static float f32(MemorySegment w, long off, float[] x, int xo, int n, float[] lanes) {
+  static float f32(MemorySegment w, long off, float[] x, int xo, int n) {
     // Four accumulators: an FMA's latency is four cycles, so fewer leave the unit idle.
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = FloatVector.zero(F);
@@ -82,8 +95,7 @@ final class Dots {
     for (; i <= n - L; i += L) {
       a0 = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), a0);
     }
-    a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
-    float s = sumLanes(lanes);
+    float s = sumLanes(a0.add(a1).add(a2.add(a3)));
     for (; i < n; i++) {
       s += w.get(FLOAT, off + 4L * i) * x[xo + i];
     }
@@ -91,17 +103,16 @@ final class Dots {
   }
 
   /**
-   * The sum of one vector's lanes in a fixed pairwise order. {@code reduceLanes(ADD)} may add in
-   * another order once C2 compiles it than before, so the same product would change in its last
-   * bit as the JIT warms up, and greedy decoding with it.
+   * The sum of a vector's lanes in a fixed pairwise order, by rotating and adding (exact lanewise
+   * operations). {@code reduceLanes(ADD)} adds in another order once C2 compiles it than before,
+   * so the same product would change in its last bit as the JIT warms up, and greedy decoding
+   * with it.
    */
-  static float sumLanes(float[] lanes) {
-    for (int width = L / 2; width >= 1; width /= 2) {
-      for (int j = 0; j < width; j++) {
-        lanes[j] += lanes[j + width];
-      }
+  static float sumLanes(FloatVector v) {
+    for (VectorShuffle<Float> half : HALVES) {
+      v = v.add(v.rearrange(half));
     }
-    return lanes[0];
+    return v.lane(0);
   }
 
   /**
@@ -126,9 +137,9 @@ final class Dots {
    * Widening by integer operations instead is slower here: a float16 subnormal becomes a float32
    * subnormal, and multiplying one costs a microcode assist of about a hundred cycles.
    */
-  static float f16(MemorySegment w, long off, float[] x, int xo, int n, float[] row, float[] lanes) {
+  static float f16(MemorySegment w, long off, float[] x, int xo, int n, float[] row) {
     widenHalves(w, off, n, row);
-    return f32(row, x, xo, n, lanes);
+    return f32(row, x, xo, n);
   }
 
   /** {@code n} halves at {@code w[off]} as floats into {@code row}: a loop C2 vectorizes. */
@@ -139,7 +150,7 @@ final class Dots {
   }
 
   /** {@code Σ a[i] x[xo + i]} over float arrays. */
-  static float f32(float[] a, float[] x, int xo, int n, float[] lanes) {
+  static float f32(float[] a, float[] x, int xo, int n) {
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = FloatVector.zero(F);
     FloatVector a2 = FloatVector.zero(F);
@@ -154,8 +165,7 @@ final class Dots {
     for (; i <= n - L; i += L) {
       a0 = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, x, xo + i), a0);
     }
-    a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
-    float s = sumLanes(lanes);
+    float s = sumLanes(a0.add(a1).add(a2.add(a3)));
     for (; i < n; i++) {
       s += a[i] * x[xo + i];
     }
@@ -163,7 +173,7 @@ final class Dots {
   }
 
   /** bfloat16 weights at {@code w[off]} times {@code paired}: a bfloat16 is a float's top half. */
-  static float bf16Paired(MemorySegment w, long off, float[] paired, int n, float[] lanes) {
+  static float bf16Paired(MemorySegment w, long off, float[] paired, int n) {
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = FloatVector.zero(F);
     FloatVector a2 = FloatVector.zero(F);
@@ -182,8 +192,7 @@ final class Dots {
       a0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, i), a0);
       a1 = v.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, i + L), a1);
     }
-    a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
-    float s = sumLanes(lanes);
+    float s = sumLanes(a0.add(a1).add(a2.add(a3)));
     for (; i < n; i++) {
       s += Float.intBitsToFloat((w.get(SHORT, off + 2L * i) & 0xFFFF) << 16) * paired[i];
     }
@@ -191,7 +200,7 @@ final class Dots {
   }
 
   /** Q8_0 blocks at {@code w[off]} times {@code x[xo, xo + n)}; {@code n} is a multiple of 32. */
-  static float q8(MemorySegment w, long off, float[] x, int xo, int n, float[] lanes) {
+  static float q8(MemorySegment w, long off, float[] x, int xo, int n) {
     // Two blocks a step, each with its own accumulator: the scale's FMA does not wait on the last.
     FloatVector acc0 = FloatVector.zero(F);
     FloatVector acc1 = FloatVector.zero(F);
@@ -221,8 +230,7 @@ final class Dots {
       }
       acc0 = s0.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT, block))), acc0);
     }
-    acc0.add(acc1).intoArray(lanes, 0);
-    return sumLanes(lanes);
+    return sumLanes(acc0.add(acc1));
   }
 
   /** {@code n} weights of {@code type} at {@code src[off]} widened to float32 at {@code dst[dstOff]}. */

@@ -170,7 +170,6 @@ public final class VectorKernel implements Kernel {
   private static final class MultiplyJob implements ComputePool.Job {
     private final float[][] scratch;
     private final MemorySegment[] scratchSegments;
-    private final float[][] lanes;
     private WeightMatrix w;
     private float[] x;
     private float[] y;
@@ -179,7 +178,6 @@ public final class VectorKernel implements Kernel {
     MultiplyJob(int parts) {
       this.scratch = new float[parts][0];
       this.scratchSegments = new MemorySegment[parts];
-      this.lanes = new float[parts][Dots.L];
     }
 
     void set(WeightMatrix w, float[] x, float[] y, int rows) {
@@ -203,7 +201,6 @@ public final class VectorKernel implements Kernel {
 
     @Override
     public void run(int part, int parts) {
-      float[] lanes = this.lanes[part];
       int lo = split(w.rows(), part, parts);
       int hi = split(w.rows(), part + 1, parts);
       MemorySegment data = w.data();
@@ -213,23 +210,23 @@ public final class VectorKernel implements Kernel {
         switch (w.type()) {
           case F32 -> {
             for (int o = lo; o < hi; o++) {
-              y[o] = Dots.f32(data, o * rowBytes, x, 0, cols, lanes);
+              y[o] = Dots.f32(data, o * rowBytes, x, 0, cols);
             }
           }
           case F16 -> {
             float[] row = scratch[part];
             for (int o = lo; o < hi; o++) {
-              y[o] = Dots.f16(data, o * rowBytes, x, 0, cols, row, lanes);
+              y[o] = Dots.f16(data, o * rowBytes, x, 0, cols, row);
             }
           }
           case BF16 -> {
             for (int o = lo; o < hi; o++) {
-              y[o] = Dots.bf16Paired(data, o * rowBytes, x, cols, lanes);
+              y[o] = Dots.bf16Paired(data, o * rowBytes, x, cols);
             }
           }
           case Q8_0 -> {
             for (int o = lo; o < hi; o++) {
-              y[o] = Dots.q8(data, o * rowBytes, x, 0, cols, lanes);
+              y[o] = Dots.q8(data, o * rowBytes, x, 0, cols);
             }
           }
         }
@@ -239,7 +236,7 @@ public final class VectorKernel implements Kernel {
       if (w.type() == WeightType.F32) {
         for (int o = lo; o < hi; o++) {
           for (int r = 0; r < rows; r++) {
-            y[r * out + o] = Dots.f32(data, o * rowBytes, x, r * cols, cols, lanes);
+            y[r * out + o] = Dots.f32(data, o * rowBytes, x, r * cols, cols);
           }
         }
         return;
@@ -253,7 +250,7 @@ public final class VectorKernel implements Kernel {
           Dots.widenRow(w.type(), data, o * rowBytes, cols, rowBytesOut, 0);
         }
         for (int r = 0; r < rows; r++) {
-          y[r * out + o] = Dots.f32(row, x, r * cols, cols, lanes);
+          y[r * out + o] = Dots.f32(row, x, r * cols, cols);
         }
       }
     }
