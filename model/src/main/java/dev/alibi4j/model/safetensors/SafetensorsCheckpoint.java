@@ -7,7 +7,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.CheckpointException;
+import dev.alibi4j.model.weights.StoredTensor;
+import dev.alibi4j.model.weights.TensorSource;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,7 +31,7 @@ import java.util.Set;
  * weight_map} names the shard of every tensor. A single file wins when both are present, as in
  * Hugging Face transformers.
  */
-public final class SafetensorsCheckpoint implements AutoCloseable {
+public final class SafetensorsCheckpoint implements TensorSource {
 
   /** Name of an unsharded checkpoint file. */
   public static final String SINGLE_FILE = "model.safetensors";
@@ -129,17 +133,32 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     return result;
   }
 
+  @Override
+  public StoredTensor describe(String name) {
+    TensorInfo info = info(name);
+    Optional<WeightType> type = switch (info.dtype()) {
+      case F32 -> Optional.of(WeightType.F32);
+      case F16 -> Optional.of(WeightType.F16);
+      case BF16 -> Optional.of(WeightType.BF16);
+      default -> Optional.empty();
+    };
+    return new StoredTensor(name, info.dtype().name(), type, info.shape(), fileOf(name));
+  }
+
   /** The files opened: the single file, or every shard. */
+  @Override
   public List<Path> files() {
     return files.stream().map(SafetensorsFile::path).toList();
   }
 
   /** Names of all tensors. */
+  @Override
   public Set<String> tensorNames() {
     return fileOfTensor.keySet();
   }
 
   /** Whether some file holds tensor {@code name}. */
+  @Override
   public boolean contains(String name) {
     return fileOfTensor.containsKey(name);
   }
@@ -168,6 +187,7 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
   }
 
   /** Part of {@code name}'s bytes, mapped read-only into {@code arena}; see {@link SafetensorsFile#map(String, long, long, Arena)}. */
+  @Override
   public MemorySegment map(String name, long offset, long length, Arena arena) {
     return file(name).map(name, offset, length, arena);
   }

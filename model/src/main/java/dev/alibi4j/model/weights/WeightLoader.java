@@ -2,14 +2,10 @@ package dev.alibi4j.model.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.alibi4j.engine.tensor.WeightMatrix;
 import dev.alibi4j.engine.tensor.WeightRows;
 import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.CheckpointException;
-import dev.alibi4j.model.safetensors.SafetensorsCheckpoint;
-import dev.alibi4j.model.safetensors.SafetensorsDtype;
-import dev.alibi4j.model.safetensors.TensorInfo;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -43,7 +39,7 @@ public final class WeightLoader {
   /** Most bytes of a source tensor mapped at once while converting it. */
   static final long WINDOW_BYTES = 64L << 20;
 
-  private final SafetensorsCheckpoint source;
+  private final TensorSource source;
   private final NDManager manager;
   private final WeightType type;
   private final Arena storage;
@@ -55,7 +51,7 @@ public final class WeightLoader {
    * @param storage owner of mapped and converted matrix bytes (shared: the model is used from
    *     other threads)
    */
-  public WeightLoader(SafetensorsCheckpoint source, NDManager manager, WeightType type, Arena storage) {
+  public WeightLoader(TensorSource source, NDManager manager, WeightType type, Arena storage) {
     this.source = source;
     this.manager = manager;
     this.type = type;
@@ -87,7 +83,14 @@ public final class WeightLoader {
    */
   public NDArray load(String name, long... expectedShape) {
     String stored = checked(name, expectedShape);
-    return source.read(stored, manager, DataType.FLOAT32);
+    StoredTensor info = source.describe(stored);
+    WeightType from = storedType(info);
+    int n = Math.toIntExact(info.numel());
+    float[] values = new float[n];
+    try (Arena window = Arena.ofConfined()) {
+      WeightRows.read(from, source.map(stored, 0, n * from.rowBytes(1), window), 0, n, values, 0);
+    }
+    return manager.create(values, new ai.djl.ndarray.types.Shape(expectedShape));
   }
 
   /**
@@ -98,11 +101,10 @@ public final class WeightLoader {
    */
   public WeightMatrix matrix(String name, int rows, int cols) {
     String stored = checked(name, rows, cols);
-    TensorInfo info = source.info(stored);
-    WeightType from = storedType(stored, info);
+    WeightType from = storedType(source.describe(stored));
     WeightType to = (type == null ? from : type).storageFor(cols);
     if (to == from) {
-      MemorySegment bytes = source.map(stored, storage);
+      MemorySegment bytes = source.map(stored, 0, from.rowBytes(cols) * rows, storage);
       bytes.load(); // the load, not the first request, pays the page faults
       return WeightMatrix.of(bytes, to, rows, cols);
     }
@@ -121,7 +123,7 @@ public final class WeightLoader {
         if (to == WeightType.F16 && !(largest <= 65504f)) {
           throw new CheckpointException(String.format(Locale.ROOT,
               "%s: tensor '%s' holds values up to %g, beyond float16's largest 65504: load it as bf16 or f32",
-              source.fileOf(stored), stored, largest));
+              source.describe(stored).file(), stored, largest));
         }
       }
     }
@@ -144,15 +146,10 @@ public final class WeightLoader {
     }).max().orElse(0);
   }
 
-  private WeightType storedType(String stored, TensorInfo info) {
-    return switch (info.dtype()) {
-      case F32 -> WeightType.F32;
-      case F16 -> WeightType.F16;
-      case BF16 -> WeightType.BF16;
-      default -> throw new CheckpointException(
-          source.fileOf(stored) + ": tensor '" + stored + "' has dtype " + info.dtype() + "; only "
-              + SafetensorsDtype.loadableNames() + " can be loaded");
-    };
+  private static WeightType storedType(StoredTensor info) {
+    return info.type().orElseThrow(() -> new CheckpointException(
+        info.file() + ": tensor '" + info.name() + "' has dtype " + info.dtype()
+            + "; only F32, F16 and BF16 can be loaded"));
   }
 
   private String checked(String name, long... expectedShape) {
@@ -161,10 +158,10 @@ public final class WeightLoader {
             .orElseThrow(() -> new CheckpointException(
                 "tensor '" + name + "' (or '" + PREFIX + name + "') not found in "
                     + source.files()));
-    TensorInfo info = source.info(stored);
+    StoredTensor info = source.describe(stored);
     if (!Arrays.equals(info.shape(), expectedShape)) {
       throw new CheckpointException(
-          source.fileOf(stored) + ": tensor '" + stored + "' has shape " + info.shapeString()
+          info.file() + ": tensor '" + stored + "' has shape " + info.shapeString()
               + ", expected " + Arrays.toString(expectedShape) + " from config.json");
     }
     return stored;
