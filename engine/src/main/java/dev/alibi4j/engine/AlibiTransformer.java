@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.alibi4j.engine.bias.AlibiMask;
+import dev.alibi4j.engine.bias.AlibiOrder;
 import dev.alibi4j.engine.bias.AlibiSlopes;
 import dev.alibi4j.engine.cache.KvCache;
 import dev.alibi4j.engine.cache.LayerCache;
@@ -17,6 +18,7 @@ import dev.alibi4j.engine.nn.LayerNorm;
 import dev.alibi4j.engine.nn.Linear;
 import dev.alibi4j.engine.nn.Mlp;
 import dev.alibi4j.engine.nn.MultiHeadAttention;
+import dev.alibi4j.engine.nn.ResidualSource;
 import dev.alibi4j.engine.nn.StepBuffers;
 import dev.alibi4j.engine.tensor.WeightMatrix;
 import dev.alibi4j.engine.weights.LayerWeights;
@@ -84,6 +86,12 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     this.finalNorm = new LayerNorm(wide(weights.finalLnWeight()), wide(weights.finalLnBias()), eps);
     this.lmHead = new Linear(weights.lmHead(), null, kernel);
     double[] slopes = AlibiSlopes.of(config.slopeScheme(), config.numHeads(), config.alibiBiasMax());
+    if (config.alibiOrder() == AlibiOrder.BEFORE_SCALE) {
+      // (q·kᵀ + b)·s = q·kᵀ·s + b·s: the bias enters after the scale with slopes times the scale.
+      for (int h = 0; h < slopes.length; h++) {
+        slopes[h] *= config.softmaxScale();
+      }
+    }
     this.mask = new AlibiMask(weights.manager(), slopes, DataType.FLOAT32);
   }
 
@@ -110,7 +118,7 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
         attention,
         new LayerNorm(wide(w.ln2Weight()), wide(w.ln2Bias()), eps),
         mlp,
-        c.residualFromLayerNorm());
+        c.residual() == ResidualSource.NORMED_INPUT);
   }
 
   /**

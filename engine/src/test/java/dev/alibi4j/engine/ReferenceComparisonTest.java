@@ -24,7 +24,10 @@ class ReferenceComparisonTest {
         Arguments.of("bloom 6 heads, residual post-LN", TestConfigs.bloom(6, 4, true), true),
         Arguments.of("mpt 3 heads", TestConfigs.mpt(3, 8, 8, Double.NaN, 1 / Math.sqrt(8), 1), false),
         Arguments.of("mpt 6 heads, clip_qkv", TestConfigs.mpt(6, 4, 8, 0.8, 0.5, 1), false),
-        Arguments.of("mpt 8 heads, bias max 16, logit scale", TestConfigs.mpt(8, 4, 16, Double.NaN, 0.3, 0.25), false));
+        Arguments.of("mpt 8 heads, bias max 16, logit scale", TestConfigs.mpt(8, 4, 16, Double.NaN, 0.3, 0.25), false),
+        Arguments.of("falcon 4 heads", TestConfigs.falcon(4, 8), true),
+        Arguments.of("falcon 6 heads", TestConfigs.falcon(6, 4), true),
+        Arguments.of("falcon 12 heads", TestConfigs.falcon(12, 2), true));
   }
 
   static int[] randomIds(int n, int vocab, long seed) {

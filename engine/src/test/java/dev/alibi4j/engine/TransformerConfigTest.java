@@ -12,14 +12,33 @@ import org.junit.jupiter.api.Test;
 class TransformerConfigTest {
 
   static TransformerConfig config(int hidden, int heads) {
-    return new TransformerConfig(
-        100, hidden, heads, 2, 4 * hidden, 1e-5, QkvLayout.CONTIGUOUS, Activation.GELU_EXACT,
-        false, false, SlopeScheme.MPT, 8, Double.NaN, 1.0 / Math.sqrt(hidden / heads), 1.0);
+    return TransformerConfig.builder()
+        .vocabSize(100).hiddenSize(hidden).numHeads(heads).numLayers(2).ffnHiddenSize(4 * hidden)
+        .qkvLayout(QkvLayout.CONTIGUOUS).activation(Activation.GELU_EXACT).slopes(SlopeScheme.MPT, 8)
+        .build();
   }
 
   @Test
   void headDimIsHiddenOverHeads() {
     assertEquals(8, config(48, 6).headDim());
+  }
+
+  @Test
+  void softmaxScaleDefaultsToOneOverRootHeadDim() {
+    assertEquals(1 / Math.sqrt(8), config(48, 6).softmaxScale(), 1e-15);
+  }
+
+  @Test
+  void missingRequiredSettingsAreNamed() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> TransformerConfig.builder().vocabSize(10).hiddenSize(8).numHeads(2).numLayers(1).build());
+    assertTrue(e.getMessage().contains("ffnHiddenSize"), e.getMessage());
+  }
+
+  @Test
+  void aBuilderFromAConfigGivesAnEqualConfig() {
+    TransformerConfig c = config(48, 6);
+    assertEquals(c, c.toBuilder().build());
   }
 
   @Test

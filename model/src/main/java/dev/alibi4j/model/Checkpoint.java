@@ -89,7 +89,8 @@ public record Checkpoint(
       Arena storage = Arena.ofShared(); // mappings and converted bytes, released with the weights
       try {
         ModelWeights weights =
-            familyConfig.loadWeights(new WeightLoader(tensors, manager, type, storage));
+            family.recipe().loadWeights(familyConfig.transformerConfig(), familyConfig.tieWordEmbeddings(),
+                new WeightLoader(tensors, manager, type, storage));
         return new Checkpoint(
             dir, family, familyConfig.transformerConfig(), weights, tokens, tokenizerJson);
       } catch (RuntimeException e) {

@@ -1,35 +1,45 @@
 package dev.alibi4j.model;
 
-import dev.alibi4j.model.bloom.BloomConfig;
+import dev.alibi4j.model.bloom.BloomRecipe;
 import dev.alibi4j.model.config.FamilyConfig;
 import dev.alibi4j.model.config.JsonConfig;
-import dev.alibi4j.model.mpt.MptConfig;
+import dev.alibi4j.model.falcon.FalconRecipe;
+import dev.alibi4j.model.family.FamilyRecipe;
+import dev.alibi4j.model.mpt.MptRecipe;
 import java.util.Arrays;
-import java.util.function.Function;
+import java.util.List;
 
-/** The model families alibi4j loads, keyed by {@code config.json}'s {@code model_type}. */
+/**
+ * The model families alibi4j loads, keyed by {@code config.json}'s {@code model_type}; each is one
+ * {@link FamilyRecipe}. A new family is a new recipe and a new constant here.
+ */
 public enum Family {
   /** BigScience BLOOM. */
-  BLOOM(BloomConfig.MODEL_TYPE, BloomConfig::parse),
+  BLOOM(new BloomRecipe()),
   /** MosaicML MPT. */
-  MPT(MptConfig.MODEL_TYPE, MptConfig::parse);
+  MPT(new MptRecipe()),
+  /** TII Falcon-RW (the ALiBi Falcons). */
+  FALCON(new FalconRecipe());
 
-  private final String modelType;
-  private final Function<JsonConfig, FamilyConfig> parser;
+  private final FamilyRecipe recipe;
 
-  Family(String modelType, Function<JsonConfig, FamilyConfig> parser) {
-    this.modelType = modelType;
-    this.parser = parser;
+  Family(FamilyRecipe recipe) {
+    this.recipe = recipe;
   }
 
-  /** The {@code model_type} value naming this family. */
+  /** The preferred {@code model_type} value naming this family. */
   public String modelType() {
-    return modelType;
+    return recipe.modelTypes().get(0);
+  }
+
+  /** Everything about the family: config, tensor names, block design. */
+  public FamilyRecipe recipe() {
+    return recipe;
   }
 
   /** Reads this family's {@code config.json}. */
   public FamilyConfig parse(JsonConfig json) {
-    return parser.apply(json);
+    return recipe.parse(json);
   }
 
   /**
@@ -42,13 +52,24 @@ public enum Family {
         json.optString("model_type")
             .orElseThrow(() -> json.error("missing required field 'model_type'"));
     return Arrays.stream(values())
-        .filter(f -> f.modelType.equals(type))
+        .filter(f -> f.recipe.modelTypes().contains(type))
         .findFirst()
         .orElseThrow(() -> json.unsupported(
             "model_type", "\"" + type + "\"", "supported: " + supported()));
   }
 
+  /** The family whose preferred {@code model_type} is {@code type}. */
+  public static Family named(String type) {
+    return Arrays.stream(values())
+        .filter(f -> f.recipe.modelTypes().contains(type))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(
+            "unknown family '" + type + "': supported " + supported()));
+  }
+
   private static String supported() {
-    return Arrays.stream(values()).map(f -> "\"" + f.modelType + "\"").toList().toString();
+    List<String> all = Arrays.stream(values()).flatMap(f -> f.recipe.modelTypes().stream())
+        .map(t -> "\"" + t + "\"").toList();
+    return all.toString();
   }
 }

@@ -7,7 +7,9 @@ import static dev.alibi4j.engine.reference.ReferenceMath.softmax;
 
 import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
+import dev.alibi4j.engine.bias.AlibiOrder;
 import dev.alibi4j.engine.nn.Activation;
+import dev.alibi4j.engine.nn.ResidualSource;
 import dev.alibi4j.engine.nn.QkvLayout;
 
 /**
@@ -97,7 +99,11 @@ public final class ReferenceTransformer {
           for (int e = 0; e < d; e++) {
             dot += q[i][h][e] * k[j][h][e];
           }
-          scores[j] = dot * c.softmaxScale() + slopes[h] * (j - i);
+          double bias = slopes[h] * (j - i);
+          // BLOOM and MPT scale q·k, then add the bias; Falcon adds the bias, then scales both.
+          scores[j] = c.alibiOrder() == AlibiOrder.BEFORE_SCALE
+              ? (dot + bias) * c.softmaxScale()
+              : dot * c.softmaxScale() + bias;
         }
         double[] p = softmax(scores);
         for (int j = 0; j <= i; j++) {
@@ -107,7 +113,7 @@ public final class ReferenceTransformer {
         }
       }
       double[] attn = linear(l.outWeight(), l.outBias(), context);
-      double[] afterAttn = add(attn, c.residualFromLayerNorm() ? normed[i] : x[i]);
+      double[] afterAttn = add(attn, c.residual() == ResidualSource.NORMED_INPUT ? normed[i] : x[i]);
       double[] normed2 = layerNorm(afterAttn, l.ln2Weight(), l.ln2Bias(), c.layerNormEps());
       double[] inner = linear(l.upWeight(), l.upBias(), normed2);
       for (int f = 0; f < inner.length; f++) {
@@ -117,7 +123,7 @@ public final class ReferenceTransformer {
                 : ReferenceMath.geluExact(inner[f]);
       }
       double[] mlp = linear(l.downWeight(), l.downBias(), inner);
-      out[i] = add(mlp, c.residualFromLayerNorm() ? normed2 : afterAttn);
+      out[i] = add(mlp, c.residual() == ResidualSource.NORMED_INPUT ? normed2 : afterAttn);
     }
     return out;
   }

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.alibi4j.engine.TransformerConfig;
-import dev.alibi4j.engine.bias.SlopeScheme;
-import dev.alibi4j.engine.nn.Activation;
-import dev.alibi4j.engine.nn.QkvLayout;
+import dev.alibi4j.model.Family;
+import dev.alibi4j.model.family.TensorRole;
+import dev.alibi4j.model.family.TensorSpec;
 import dev.alibi4j.engine.tensor.WeightMatrix;
 import dev.alibi4j.engine.weights.LayerWeights;
 import dev.alibi4j.engine.weights.ModelWeights;
@@ -23,23 +23,25 @@ import java.util.Random;
 
 /**
  * Trainable weights of a small MPT-style ALiBi decoder (no biases, tied embeddings), keyed by
- * their Hugging Face MPT tensor names, so the same map is trained and saved.
+ * their Hugging Face MPT tensor names from the MPT recipe's table, so the same map is trained and
+ * saved.
  */
 final class MptParameters {
 
+  /** Hugging Face's MptForCausalLM saves the body under this prefix. */
+  static final String PREFIX = "transformer.";
+
   private final TransformerConfig config;
   private final Map<String, NDArray> byName = new LinkedHashMap<>();
+  private final Map<String, TensorSpec> specs = new LinkedHashMap<>();
 
   private MptParameters(TransformerConfig config) {
     this.config = config;
   }
 
-  /** The architecture trained: MPT with ALiBi, exact GELU, 4 × hidden MLP. */
+  /** The architecture trained: MPT's standard design with ALiBi, exact GELU, 4 × hidden MLP. */
   static TransformerConfig architecture(int vocab, TrainConfig t) {
-    return new TransformerConfig(
-        vocab, t.hidden(), t.heads(), t.layers(), 4 * t.hidden(), 1e-5, QkvLayout.CONTIGUOUS,
-        Activation.GELU_EXACT, false, false, SlopeScheme.MPT, 8, Double.NaN,
-        1 / Math.sqrt((double) t.hidden() / t.heads()), 1.0);
+    return Family.MPT.recipe().standard(vocab, t.hidden(), t.heads(), t.layers());
   }
 
   /**
@@ -49,19 +51,15 @@ final class MptParameters {
   static MptParameters initialise(NDManager manager, TransformerConfig c, long seed) {
     MptParameters p = new MptParameters(c);
     Random random = new Random(seed);
-    long d = c.hiddenSize();
     double residual = 0.02 / Math.sqrt(2.0 * c.numLayers());
-    p.put(manager, "transformer.wte.weight", new Shape(c.vocabSize(), d), random, 0.02);
-    for (int i = 0; i < c.numLayers(); i++) {
-      String b = "transformer.blocks." + i + ".";
-      p.put(manager, b + "norm_1.weight", new Shape(d), random, -1);
-      p.put(manager, b + "attn.Wqkv.weight", new Shape(3 * d, d), random, 0.02);
-      p.put(manager, b + "attn.out_proj.weight", new Shape(d, d), random, residual);
-      p.put(manager, b + "norm_2.weight", new Shape(d), random, -1);
-      p.put(manager, b + "ffn.up_proj.weight", new Shape(4 * d, d), random, 0.02);
-      p.put(manager, b + "ffn.down_proj.weight", new Shape(d, 4 * d), random, residual);
+    for (TensorSpec t : Family.MPT.recipe().tensors(c, true)) {
+      double std = switch (t.role()) {
+        case OUT_WEIGHT, DOWN_WEIGHT -> residual;
+        default -> t.role().kind() == TensorRole.Kind.NORM_GAIN ? -1 : 0.02;
+      };
+      p.specs.put(PREFIX + t.name(), t);
+      p.put(manager, PREFIX + t.name(), new Shape(t.shape()), random, std);
     }
-    p.put(manager, "transformer.norm_f.weight", new Shape(d), random, -1);
     return p;
   }
 
@@ -93,23 +91,27 @@ final class MptParameters {
   ModelWeights asModelWeights(NDManager manager) {
     List<LayerWeights> layers = new ArrayList<>();
     for (int i = 0; i < config.numLayers(); i++) {
-      String b = "transformer.blocks." + i + ".";
       layers.add(new LayerWeights(
-          get(b + "norm_1.weight"), null, matrix(b + "attn.Wqkv.weight"), null,
-          matrix(b + "attn.out_proj.weight"), null, get(b + "norm_2.weight"), null,
-          matrix(b + "ffn.up_proj.weight"), null, matrix(b + "ffn.down_proj.weight"), null));
+          vector(TensorRole.NORM1_WEIGHT, i), null, matrix(TensorRole.QKV_WEIGHT, i), null,
+          matrix(TensorRole.OUT_WEIGHT, i), null, vector(TensorRole.NORM2_WEIGHT, i), null,
+          matrix(TensorRole.UP_WEIGHT, i), null, matrix(TensorRole.DOWN_WEIGHT, i), null));
     }
-    WeightMatrix wte = matrix("transformer.wte.weight");
-    return new ModelWeights(manager, wte, null, null, layers, get("transformer.norm_f.weight"), null, wte);
+    WeightMatrix wte = matrix(TensorRole.EMBEDDING, -1);
+    return new ModelWeights(manager, wte, null, null, layers, vector(TensorRole.FINAL_NORM_WEIGHT, -1), null, wte);
   }
 
   /** A trained matrix: the live array, which libtorch reads (and autograd follows) directly. */
-  private WeightMatrix matrix(String name) {
-    return WeightMatrix.of(get(name));
+  private WeightMatrix matrix(TensorRole role, int layer) {
+    return WeightMatrix.of(vector(role, layer));
   }
 
-  private NDArray get(String name) {
-    return byName.get(name);
+  private NDArray vector(TensorRole role, int layer) {
+    for (Map.Entry<String, TensorSpec> e : specs.entrySet()) {
+      if (e.getValue().role() == role && e.getValue().layer() == layer) {
+        return byName.get(e.getKey());
+      }
+    }
+    throw new IllegalStateException("MPT has no " + role + " in block " + layer);
   }
 
   /** Writes {@code model.safetensors} in {@code dtype}. */

@@ -9,6 +9,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.alibi4j.engine.AlibiTransformer;
 import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.model.Family;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.tokenizer.ByteLevelTokenizerJson;
 import java.io.IOException;
@@ -122,28 +123,9 @@ public final class Trainer implements AutoCloseable {
   public void save(Path dir, SafetensorsDtype dtype) throws IOException {
     Files.createDirectories(dir);
     TransformerConfig c = params.config();
-    JsonObject attn = new JsonObject();
-    attn.addProperty("attn_type", "multihead_attention");
-    attn.addProperty("alibi", true);
-    attn.addProperty("alibi_bias_max", 8);
-    attn.add("clip_qkv", null);
-    attn.add("softmax_scale", null);
-    attn.addProperty("qk_ln", false);
-    attn.addProperty("prefix_lm", false);
-    JsonObject json = new JsonObject();
+    JsonObject json = Family.MPT.recipe().writeConfig(c, true);
     json.addProperty("architectures", "MptForCausalLM");
-    json.addProperty("model_type", "mpt");
-    json.addProperty("d_model", c.hiddenSize());
-    json.addProperty("n_heads", c.numHeads());
-    json.addProperty("n_layers", c.numLayers());
-    json.addProperty("expansion_ratio", 4);
-    json.addProperty("vocab_size", c.vocabSize());
     json.addProperty("max_seq_len", config.context());
-    json.addProperty("no_bias", true);
-    json.addProperty("norm_type", "low_precision_layernorm");
-    json.addProperty("layer_norm_epsilon", c.layerNormEps());
-    json.add("logit_scale", null);
-    json.add("attn_config", attn);
     json.addProperty("eos_token_id", ByteLevelTokenizerJson.END_OF_TEXT_ID);
     json.addProperty("torch_dtype", dtype == SafetensorsDtype.BF16 ? "bfloat16" : "float16");
     Files.writeString(dir.resolve("config.json"),

@@ -3,6 +3,7 @@ package dev.alibi4j.examples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.alibi4j.engine.tensor.WeightType;
+import dev.alibi4j.model.Family;
 import dev.alibi4j.model.Checkpoint;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class ModelCostTest {
     int layers = 3;
     long h = 32;
     long vocab = 70;
-    new SyntheticModel("small", family, layers, (int) h, 4, (int) vocab, stored).write(dir, stored);
+    new SyntheticModel("small", Family.named(family), layers, (int) h, 4, (int) vocab, stored).write(dir, stored);
     try (Checkpoint c = Checkpoint.load(dir, type)) {
       ModelCost cost = ModelCost.of(c.config(), c.weights());
       boolean bloom = family.equals("bloom");

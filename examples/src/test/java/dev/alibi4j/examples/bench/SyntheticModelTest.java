@@ -10,6 +10,7 @@ import dev.alibi4j.engine.weights.LayerWeights;
 import dev.alibi4j.engine.tensor.WeightMatrix;
 import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.Checkpoint;
+import dev.alibi4j.model.Family;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +45,9 @@ class SyntheticModelTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"bloom", "mpt"})
+  @ValueSource(strings = {"bloom", "mpt", "falcon"})
   void smallShapeLoadsWithEveryParameterCounted(String family) throws Exception {
-    SyntheticModel shape = new SyntheticModel("small", family, 2, 32, 4, 50, SafetensorsDtype.F16);
+    SyntheticModel shape = new SyntheticModel("small", Family.named(family), 2, 32, 4, 50, SafetensorsDtype.F16);
     shape.write(dir, SafetensorsDtype.F16);
     long fileBytes = Files.size(dir.resolve("model.safetensors"));
     assertTrue(fileBytes > shape.bytes(SafetensorsDtype.F16) && fileBytes < shape.bytes(SafetensorsDtype.F16) + 65536,
@@ -74,7 +75,7 @@ class SyntheticModelTest {
 
   @Test
   void sameShapeWritesTheSameBytes() throws Exception {
-    SyntheticModel shape = new SyntheticModel("small", "mpt", 1, 16, 2, 20, SafetensorsDtype.F32);
+    SyntheticModel shape = new SyntheticModel("small", Family.MPT, 1, 16, 2, 20, SafetensorsDtype.F32);
     shape.write(dir.resolve("a"), SafetensorsDtype.F32);
     shape.write(dir.resolve("b"), SafetensorsDtype.F32);
     assertArrayEquals(Files.readAllBytes(dir.resolve("a/model.safetensors")),

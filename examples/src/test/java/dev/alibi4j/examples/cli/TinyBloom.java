@@ -3,6 +3,10 @@ package dev.alibi4j.examples.cli;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
+import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.model.Family;
+import dev.alibi4j.model.family.TensorRole;
+import dev.alibi4j.model.family.TensorSpec;
 import dev.alibi4j.model.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,69 +66,54 @@ final class TinyBloom {
 
   private static Path write(
       Path dir, int vocab, long seed, int constantToken, Integer eos, boolean printable) {
+    float[] embeddings = null; // the table lists the embedding before the final norm
     try {
       Files.createDirectories(dir);
-      JsonObject c = new JsonObject();
-      c.addProperty("model_type", "bloom");
-      c.addProperty("vocab_size", vocab);
-      c.addProperty("hidden_size", HIDDEN);
-      c.addProperty("n_head", HEADS);
-      c.addProperty("n_layer", LAYERS);
-      c.addProperty("layer_norm_epsilon", 1e-5);
-      c.addProperty("apply_residual_connection_post_layernorm", false);
+      TransformerConfig arch = Family.BLOOM.recipe().standard(vocab, HIDDEN, HEADS, LAYERS);
+      JsonObject c = Family.BLOOM.recipe().writeConfig(arch, true);
       c.addProperty("bos_token_id", 1);
       if (eos == null) {
         c.add("eos_token_id", JsonNull.INSTANCE);
       } else {
         c.addProperty("eos_token_id", eos);
       }
-      c.addProperty("tie_word_embeddings", true);
       Files.writeString(dir.resolve("config.json"), c.toString(), StandardCharsets.UTF_8);
 
       Random r = new Random(seed);
       int h = HIDDEN;
-      float[] embeddings = gaussian(r, vocab * h, 1.0, 0); // [vocab, hidden]
-      float[] lnfWeight = gaussian(r, h, 0.1, 1); // [hidden]
-      float[] lnfBias = gaussian(r, h, 0.1, 0); // [hidden]
-      for (int id = 0; printable && id < vocab; id++) {
-        boolean ascii = (id >= 32 && id < 127) || (id >= 256 && id <= 265);
-        for (int i = 0; i < h && !ascii; i++) {
-          embeddings[id * h + i] *= 0.05f;
-        }
-      }
-      if (constantToken >= 0) {
-        for (int i = 0; i < h; i++) {
-          embeddings[constantToken * h + i] *= 10;
-          lnfWeight[i] = 0;
-          lnfBias[i] = embeddings[constantToken * h + i];
-        }
-      }
       SafetensorsWriter w = new SafetensorsWriter().putMetadata("format", "pt");
-      w.add("word_embeddings.weight", SafetensorsDtype.F32, new long[] {vocab, h}, embeddings);
-      w.add("word_embeddings_layernorm.weight", SafetensorsDtype.F32, new long[] {h}, gaussian(r, h, 0.1, 1));
-      w.add("word_embeddings_layernorm.bias", SafetensorsDtype.F32, new long[] {h}, gaussian(r, h, 0.1, 0));
-      for (int l = 0; l < LAYERS; l++) {
-        String p = "h." + l + ".";
-        w.add(p + "input_layernorm.weight", SafetensorsDtype.F32, new long[] {h}, gaussian(r, h, 0.1, 1));
-        w.add(p + "input_layernorm.bias", SafetensorsDtype.F32, new long[] {h}, gaussian(r, h, 0.1, 0));
-        w.add(p + "self_attention.query_key_value.weight", SafetensorsDtype.F32,
-            new long[] {3 * h, h}, gaussian(r, 3 * h * h, 1.5 / Math.sqrt(h), 0));
-        w.add(p + "self_attention.query_key_value.bias", SafetensorsDtype.F32,
-            new long[] {3 * h}, gaussian(r, 3 * h, 0.1, 0));
-        w.add(p + "self_attention.dense.weight", SafetensorsDtype.F32,
-            new long[] {h, h}, gaussian(r, h * h, 1 / Math.sqrt(h), 0));
-        w.add(p + "self_attention.dense.bias", SafetensorsDtype.F32, new long[] {h}, gaussian(r, h, 0.1, 0));
-        w.add(p + "post_attention_layernorm.weight", SafetensorsDtype.F32, new long[] {h}, gaussian(r, h, 0.1, 1));
-        w.add(p + "post_attention_layernorm.bias", SafetensorsDtype.F32, new long[] {h}, gaussian(r, h, 0.1, 0));
-        w.add(p + "mlp.dense_h_to_4h.weight", SafetensorsDtype.F32,
-            new long[] {4 * h, h}, gaussian(r, 4 * h * h, 1 / Math.sqrt(h), 0));
-        w.add(p + "mlp.dense_h_to_4h.bias", SafetensorsDtype.F32, new long[] {4 * h}, gaussian(r, 4 * h, 0.1, 0));
-        w.add(p + "mlp.dense_4h_to_h.weight", SafetensorsDtype.F32,
-            new long[] {h, 4 * h}, gaussian(r, 4 * h * h, 1 / Math.sqrt(4 * h), 0));
-        w.add(p + "mlp.dense_4h_to_h.bias", SafetensorsDtype.F32, new long[] {h}, gaussian(r, h, 0.1, 0));
+      for (TensorSpec t : Family.BLOOM.recipe().tensors(arch, true)) {
+        int n = (int) t.numel();
+        float[] values = switch (t.role().kind()) {
+          case MATRIX -> gaussian(r, n, t.role() == TensorRole.EMBEDDING ? 1.0
+              : (t.role() == TensorRole.QKV_WEIGHT ? 1.5 : 1.0) / Math.sqrt(t.shape()[1]), 0);
+          case NORM_GAIN -> gaussian(r, n, 0.1, 1);
+          case BIAS -> gaussian(r, n, 0.1, 0);
+        };
+        if (t.role() == TensorRole.EMBEDDING) {
+          embeddings = values; // [vocab, hidden]
+          for (int id = 0; printable && id < vocab; id++) {
+            boolean ascii = (id >= 32 && id < 127) || (id >= 256 && id <= 265);
+            for (int i = 0; i < h && !ascii; i++) {
+              values[id * h + i] *= 0.05f;
+            }
+          }
+          if (constantToken >= 0) {
+            for (int i = 0; i < h; i++) {
+              values[constantToken * h + i] *= 10;
+            }
+          }
+        }
+        // The constant model: the final norm ignores its input and emits the token's embedding row,
+        // whose tied logit then dominates.
+        if (constantToken >= 0 && t.role() == TensorRole.FINAL_NORM_WEIGHT) {
+          java.util.Arrays.fill(values, 0f);
+        }
+        if (constantToken >= 0 && t.role() == TensorRole.FINAL_NORM_BIAS) {
+          System.arraycopy(embeddings, constantToken * h, values, 0, h);
+        }
+        w.add(t.name(), SafetensorsDtype.F32, t.shape(), values);
       }
-      w.add("ln_f.weight", SafetensorsDtype.F32, new long[] {h}, lnfWeight);
-      w.add("ln_f.bias", SafetensorsDtype.F32, new long[] {h}, lnfBias);
       w.write(dir.resolve("model.safetensors"));
       return dir;
     } catch (IOException e) {

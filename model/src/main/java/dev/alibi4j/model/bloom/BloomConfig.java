@@ -4,11 +4,10 @@ import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
 import dev.alibi4j.engine.nn.Activation;
 import dev.alibi4j.engine.nn.QkvLayout;
-import dev.alibi4j.engine.weights.ModelWeights;
+import dev.alibi4j.engine.nn.ResidualSource;
 import dev.alibi4j.model.config.FamilyConfig;
 import dev.alibi4j.model.config.JsonConfig;
 import dev.alibi4j.model.config.SpecialTokens;
-import dev.alibi4j.model.weights.WeightLoader;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -73,23 +72,13 @@ public record BloomConfig(
 
   @Override
   public TransformerConfig transformerConfig() {
-    int headDim = numHeads > 0 ? hiddenSize / numHeads : 0;
-    return new TransformerConfig(
-        vocabSize,
-        hiddenSize,
-        numHeads,
-        numLayers,
-        ffnHiddenSize(),
-        layerNormEps,
-        QkvLayout.PER_HEAD_INTERLEAVED,
-        Activation.GELU_TANH,
-        true,
-        residualFromLayerNorm,
-        SlopeScheme.BLOOM,
-        8,
-        Double.NaN,
-        headDim > 0 ? 1.0 / Math.sqrt(headDim) : Double.NaN,
-        1.0);
+    return TransformerConfig.builder()
+        .vocabSize(vocabSize).hiddenSize(hiddenSize).numHeads(numHeads).numLayers(numLayers)
+        .ffnHiddenSize(ffnHiddenSize()).layerNormEps(layerNormEps)
+        .qkvLayout(QkvLayout.PER_HEAD_INTERLEAVED).activation(Activation.GELU_TANH).embeddingNorm(true)
+        .residual(residualFromLayerNorm ? ResidualSource.NORMED_INPUT : ResidualSource.INPUT)
+        .slopes(SlopeScheme.BLOOM, 8)
+        .build();
   }
 
   @Override
@@ -97,8 +86,4 @@ public record BloomConfig(
     return DEFAULT_TOKENS;
   }
 
-  @Override
-  public ModelWeights loadWeights(WeightLoader loader) {
-    return BloomWeights.load(this, loader);
-  }
 }

@@ -5,11 +5,9 @@ import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
 import dev.alibi4j.engine.nn.Activation;
 import dev.alibi4j.engine.nn.QkvLayout;
-import dev.alibi4j.engine.weights.ModelWeights;
 import dev.alibi4j.model.config.FamilyConfig;
 import dev.alibi4j.model.config.JsonConfig;
 import dev.alibi4j.model.config.SpecialTokens;
-import dev.alibi4j.model.weights.WeightLoader;
 import java.util.Optional;
 import java.util.Set;
 
@@ -215,22 +213,13 @@ public record MptConfig(
 
   @Override
   public TransformerConfig transformerConfig() {
-    return new TransformerConfig(
-        vocabSize,
-        dModel,
-        numHeads,
-        numLayers,
-        ffnHiddenSize(),
-        layerNormEps,
-        QkvLayout.CONTIGUOUS,
-        Activation.GELU_EXACT,
-        false,
-        false,
-        SlopeScheme.MPT,
-        alibiBiasMax,
-        clipQkv,
-        softmaxScale,
-        logitScale);
+    return TransformerConfig.builder()
+        .vocabSize(vocabSize).hiddenSize(dModel).numHeads(numHeads).numLayers(numLayers)
+        .ffnHiddenSize(ffnHiddenSize()).layerNormEps(layerNormEps)
+        .qkvLayout(QkvLayout.CONTIGUOUS).activation(Activation.GELU_EXACT)
+        .slopes(SlopeScheme.MPT, alibiBiasMax).clipQkv(clipQkv).softmaxScale(softmaxScale)
+        .logitScale(logitScale)
+        .build();
   }
 
   @Override
@@ -238,8 +227,4 @@ public record MptConfig(
     return SpecialTokens.NONE;
   }
 
-  @Override
-  public ModelWeights loadWeights(WeightLoader loader) {
-    return MptWeights.load(this, loader);
-  }
 }

@@ -16,6 +16,7 @@ import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
 import dev.alibi4j.engine.nn.Activation;
 import dev.alibi4j.engine.nn.QkvLayout;
+import dev.alibi4j.engine.nn.ResidualSource;
 import dev.alibi4j.engine.tensor.WeightMatrix;
 import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.engine.weights.LayerWeights;
@@ -52,7 +53,7 @@ class BloomCheckpointTest {
     try (Checkpoint c = Checkpoint.load(dir, WeightType.F32)) {
       assertEquals(Family.BLOOM, c.family());
       assertEquals(WeightType.F32, c.weights().embeddings().type());
-      assertHeld(w, dtype, WeightType.F32, WeightNames.bloom(c.weights()));
+      assertHeld(w, dtype, WeightType.F32, WeightNames.named(Family.BLOOM, c.weights()));
       assertSame(c.weights().embeddings(), c.weights().lmHead(), "tied");
     }
   }
@@ -64,7 +65,7 @@ class BloomCheckpointTest {
     try (Checkpoint c = Checkpoint.load(dir, WeightType.F16)) {
       c.weights().matrices().forEach(m -> assertEquals(WeightType.F16, m.type()));
       // matrices rounded to half, vectors still the stored float32 values
-      assertHeld(w, dtype, WeightType.F16, WeightNames.bloom(c.weights()));
+      assertHeld(w, dtype, WeightType.F16, WeightNames.named(Family.BLOOM, c.weights()));
     }
   }
 
@@ -87,7 +88,7 @@ class BloomCheckpointTest {
       assertEquals(QkvLayout.PER_HEAD_INTERLEAVED, t.qkvLayout());
       assertEquals(Activation.GELU_TANH, t.activation());
       assertTrue(t.embeddingLayerNorm());
-      assertTrue(t.residualFromLayerNorm());
+      assertEquals(ResidualSource.NORMED_INPUT, t.residual());
       assertEquals(SlopeScheme.BLOOM, t.slopeScheme());
       assertTrue(Double.isNaN(t.clipQkv()));
       assertEquals(1 / Math.sqrt(8), t.softmaxScale(), 1e-15);
@@ -117,7 +118,7 @@ class BloomCheckpointTest {
       assertEquals(16, c.config().hiddenSize());
       assertEquals(4, c.config().numHeads());
       assertEquals(1e-5, c.config().layerNormEps());
-      assertFalse(c.config().residualFromLayerNorm());
+      assertEquals(ResidualSource.INPUT, c.config().residual());
       assertEquals(OptionalInt.of(1), c.specialTokens().bosTokenId(), "BloomConfig default");
       assertEquals(List.of(2), c.specialTokens().eosTokenIds(), "BloomConfig default");
       assertEquals(OptionalInt.empty(), c.specialTokens().padTokenId());
@@ -131,7 +132,7 @@ class BloomCheckpointTest {
         .write(dir);
     assertEquals(shards == 2, Files.exists(dir.resolve("model-00002-of-00002.safetensors")));
     try (Checkpoint c = Checkpoint.load(dir)) {
-      assertHeld(w, SafetensorsDtype.BF16, null, WeightNames.bloom(c.weights()));
+      assertHeld(w, SafetensorsDtype.BF16, null, WeightNames.named(Family.BLOOM, c.weights()));
     }
   }
 
@@ -141,7 +142,7 @@ class BloomCheckpointTest {
     try (Checkpoint c = Checkpoint.load(dir)) {
       assertNotSame(c.weights().embeddings(), c.weights().lmHead());
       assertArrayEquals(w.values("lm_head.weight"), WeightNames.values(c.weights().lmHead()));
-      assertHeld(w, SafetensorsDtype.F32, null, WeightNames.bloom(c.weights()));
+      assertHeld(w, SafetensorsDtype.F32, null, WeightNames.named(Family.BLOOM, c.weights()));
     }
   }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * From a checkpoint directory on disk to logits, against the float64 reference computed from the
  * values that were written (already rounded to the storage dtype): max |Δ| ≤ 1e-4, float32 compute.
+ * Every family; Falcon-RW with 4, 6 and 12 heads (the reference adds its bias before the scale).
  */
 class CheckpointLogitsTest {
 
@@ -44,6 +45,17 @@ class CheckpointLogitsTest {
             .config(c -> {
               c.getAsJsonObject("attn_config").addProperty("clip_qkv", 0.7);
               c.getAsJsonObject("attn_config").addProperty("softmax_scale", 0.4);
+            })),
+        Arguments.of("falcon 4 heads F32", TinyCheckpoints.falcon().hidden(32).heads(4)),
+        Arguments.of("falcon 6 heads BF16 prefixed untied", TinyCheckpoints.falcon().hidden(48).heads(6)
+            .dtype(SafetensorsDtype.BF16).prefix(true).untiedLmHead()),
+        Arguments.of("falcon 12 heads F16 sharded", TinyCheckpoints.falcon().hidden(48).heads(12)
+            .dtype(SafetensorsDtype.F16).shards(2)),
+        Arguments.of("falcon RefinedWebModel with the old names", TinyCheckpoints.falcon().hidden(24).heads(6)
+            .config(c -> {
+              c.addProperty("model_type", "RefinedWebModel");
+              c.add("n_head", c.remove("num_attention_heads"));
+              c.add("n_layer", c.remove("num_hidden_layers"));
             })));
   }
 
@@ -55,9 +67,7 @@ class CheckpointLogitsTest {
     try (Checkpoint ckpt = Checkpoint.load(dir);
         AlibiTransformer model = new AlibiTransformer(ckpt.config(), ckpt.weights());
         InferenceSession session = model.newSession()) {
-      ReferenceWeights ref = ckpt.family() == Family.BLOOM
-          ? ReferenceOfCheckpoint.bloom(written, ckpt.config())
-          : ReferenceOfCheckpoint.mpt(written, ckpt.config());
+      ReferenceWeights ref = ReferenceOfCheckpoint.of(ckpt.family(), written, ckpt.config());
       double[][] expected = new ReferenceTransformer(ckpt.config(), ref).logits(ids);
       float[][] prefill = session.appendAll(Arrays.copyOf(ids, 9));
       for (int t = 0; t < ids.length; t++) {

@@ -2,7 +2,12 @@ package dev.alibi4j.model.endtoend;
 
 import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.reference.ReferenceWeights;
+import static dev.alibi4j.model.family.TensorRole.*;
+
+import dev.alibi4j.model.Family;
+import dev.alibi4j.model.family.TensorRole;
 import dev.alibi4j.model.testing.TinyCheckpoints.Written;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,40 +16,43 @@ final class ReferenceOfCheckpoint {
 
   private ReferenceOfCheckpoint() {}
 
-  static ReferenceWeights bloom(Written w, TransformerConfig c) {
+  /** {@code family}'s tensors of {@code w}, by the family's table; absent roles are null. */
+  static ReferenceWeights of(Family family, Written w, TransformerConfig c) {
+    Map<TensorRole, String> names = family.recipe().names();
+    java.util.function.BiFunction<TensorRole, Integer, String> name = (role, layer) -> {
+      String n = names.get(role);
+      return n == null ? null : n.replace("{i}", Integer.toString(layer));
+    };
     List<ReferenceWeights.Layer> layers = new ArrayList<>();
     for (int i = 0; i < c.numLayers(); i++) {
-      String p = "h." + i + ".";
       layers.add(new ReferenceWeights.Layer(
-          vec(w, p + "input_layernorm.weight"), vec(w, p + "input_layernorm.bias"),
-          mat(w, p + "self_attention.query_key_value.weight"), vec(w, p + "self_attention.query_key_value.bias"),
-          mat(w, p + "self_attention.dense.weight"), vec(w, p + "self_attention.dense.bias"),
-          vec(w, p + "post_attention_layernorm.weight"), vec(w, p + "post_attention_layernorm.bias"),
-          mat(w, p + "mlp.dense_h_to_4h.weight"), vec(w, p + "mlp.dense_h_to_4h.bias"),
-          mat(w, p + "mlp.dense_4h_to_h.weight"), vec(w, p + "mlp.dense_4h_to_h.bias")));
+          vec(w, name.apply(NORM1_WEIGHT, i)), vec(w, name.apply(NORM1_BIAS, i)),
+          mat(w, name.apply(QKV_WEIGHT, i)), vec(w, name.apply(QKV_BIAS, i)),
+          mat(w, name.apply(OUT_WEIGHT, i)), vec(w, name.apply(OUT_BIAS, i)),
+          vec(w, name.apply(NORM2_WEIGHT, i)), vec(w, name.apply(NORM2_BIAS, i)),
+          mat(w, name.apply(UP_WEIGHT, i)), vec(w, name.apply(UP_BIAS, i)),
+          mat(w, name.apply(DOWN_WEIGHT, i)), vec(w, name.apply(DOWN_BIAS, i))));
     }
-    double[][] emb = mat(w, "word_embeddings.weight");
-    double[][] head = w.values().containsKey("lm_head.weight") ? mat(w, "lm_head.weight") : emb;
+    double[][] emb = mat(w, names.get(EMBEDDING));
+    String head = names.get(LM_HEAD);
     return new ReferenceWeights(
-        emb, vec(w, "word_embeddings_layernorm.weight"), vec(w, "word_embeddings_layernorm.bias"),
-        layers, vec(w, "ln_f.weight"), vec(w, "ln_f.bias"), head);
+        emb, vec(w, names.get(EMBEDDING_NORM_WEIGHT)), vec(w, names.get(EMBEDDING_NORM_BIAS)), layers,
+        vec(w, names.get(FINAL_NORM_WEIGHT)), vec(w, names.get(FINAL_NORM_BIAS)),
+        w.values().containsKey(head) ? mat(w, head) : emb);
+  }
+
+  static ReferenceWeights bloom(Written w, TransformerConfig c) {
+    return of(Family.BLOOM, w, c);
   }
 
   static ReferenceWeights mpt(Written w, TransformerConfig c) {
-    List<ReferenceWeights.Layer> layers = new ArrayList<>();
-    for (int i = 0; i < c.numLayers(); i++) {
-      String p = "blocks." + i + ".";
-      layers.add(new ReferenceWeights.Layer(
-          vec(w, p + "norm_1.weight"), null, mat(w, p + "attn.Wqkv.weight"), null,
-          mat(w, p + "attn.out_proj.weight"), null, vec(w, p + "norm_2.weight"), null,
-          mat(w, p + "ffn.up_proj.weight"), null, mat(w, p + "ffn.down_proj.weight"), null));
-    }
-    double[][] emb = mat(w, "wte.weight");
-    double[][] head = w.values().containsKey("lm_head.weight") ? mat(w, "lm_head.weight") : emb;
-    return new ReferenceWeights(emb, null, null, layers, vec(w, "norm_f.weight"), null, head);
+    return of(Family.MPT, w, c);
   }
 
   private static double[] vec(Written w, String name) {
+    if (name == null) {
+      return null;
+    }
     float[] f = w.values(name);
     double[] d = new double[f.length];
     for (int i = 0; i < f.length; i++) {

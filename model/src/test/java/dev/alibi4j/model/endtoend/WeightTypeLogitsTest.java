@@ -12,7 +12,6 @@ import dev.alibi4j.model.Family;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.model.testing.HeldValues;
 import dev.alibi4j.model.testing.TinyCheckpoints;
-import dev.alibi4j.model.testing.TinyCheckpoints.Kind;
 import dev.alibi4j.model.testing.TinyCheckpoints.Written;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,18 +42,18 @@ class WeightTypeLogitsTest {
    */
   static Stream<Arguments> cases() {
     Stream<Arguments> all = Arrays.stream(WeightType.values()).flatMap(type -> Stream.of(
-        Arguments.of(Kind.BLOOM, SafetensorsDtype.F32, type, 32),
-        Arguments.of(Kind.MPT, SafetensorsDtype.BF16, type, 32)));
+        Arguments.of(Family.BLOOM, SafetensorsDtype.F32, type, 32),
+        Arguments.of(Family.MPT, SafetensorsDtype.BF16, type, 32)));
     Stream<Arguments> partial = Stream.of(
-        Arguments.of(Kind.BLOOM, SafetensorsDtype.BF16, WeightType.Q8_0, 48),
-        Arguments.of(Kind.MPT, SafetensorsDtype.F16, WeightType.Q8_0, 48));
+        Arguments.of(Family.BLOOM, SafetensorsDtype.BF16, WeightType.Q8_0, 48),
+        Arguments.of(Family.MPT, SafetensorsDtype.F16, WeightType.Q8_0, 48));
     return Stream.concat(all, partial);
   }
 
   @ParameterizedTest(name = "{0} stored {1}, loaded as {2}, width {3}")
   @MethodSource("cases")
-  void logitsMatchTheReferenceOnTheHeldValues(Kind kind, SafetensorsDtype stored, WeightType type, int hidden) {
-    TinyCheckpoints.Spec spec = kind == Kind.BLOOM
+  void logitsMatchTheReferenceOnTheHeldValues(Family kind, SafetensorsDtype stored, WeightType type, int hidden) {
+    TinyCheckpoints.Spec spec = kind == Family.BLOOM
         ? TinyCheckpoints.bloom()
         : TinyCheckpoints.mpt().untiedLmHead();
     Written written = spec.hidden(hidden).heads(4).dtype(stored).seed(hidden * 31L + type.ordinal()).write(dir);

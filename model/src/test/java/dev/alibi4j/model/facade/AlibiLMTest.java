@@ -16,6 +16,7 @@ import dev.alibi4j.engine.generation.GenerationParams;
 import dev.alibi4j.engine.generation.GenerationResult;
 import dev.alibi4j.model.AlibiLM;
 import dev.alibi4j.model.CheckpointException;
+import dev.alibi4j.model.Family;
 import dev.alibi4j.model.testing.TinyCheckpoints;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -103,10 +104,10 @@ class AlibiLMTest {
   // ---- loading and logits
 
   @ParameterizedTest
-  @EnumSource(TinyCheckpoints.Kind.class)
-  void logitsEqualASessionsAppendAllAndTheCachedPath(TinyCheckpoints.Kind kind) {
+  @EnumSource(Family.class)
+  void logitsEqualASessionsAppendAllAndTheCachedPath(Family kind) {
     Path dir = tmp.resolve(kind.name());
-    (kind == TinyCheckpoints.Kind.BLOOM ? TinyCheckpoints.bloom() : TinyCheckpoints.mpt()).write(dir);
+    TinyCheckpoints.of(kind).write(dir);
     int[] ids = {1, 5, 9, 3, 31, 0};
     try (AlibiLM lm = AlibiLM.load(dir)) {
       assertEquals(VOCAB, lm.config().vocabSize());

@@ -17,6 +17,7 @@ import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
 import dev.alibi4j.engine.nn.Activation;
 import dev.alibi4j.engine.nn.QkvLayout;
+import dev.alibi4j.engine.nn.ResidualSource;
 import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.engine.weights.LayerWeights;
 import dev.alibi4j.model.Checkpoint;
@@ -60,7 +61,7 @@ class MptCheckpointTest {
     Written w = TinyCheckpoints.writeMpt(dir, 4, dtype, 21);
     try (Checkpoint c = Checkpoint.load(dir)) {
       assertEquals(Family.MPT, c.family());
-      assertHeld(w, dtype, null, WeightNames.mpt(c.weights()));
+      assertHeld(w, dtype, null, WeightNames.named(Family.MPT, c.weights()));
       assertSame(c.weights().embeddings(), c.weights().lmHead(), "tied by default");
       assertNull(c.weights().embLnWeight());
       assertNull(c.weights().embLnBias());
@@ -83,7 +84,7 @@ class MptCheckpointTest {
     try (Checkpoint c = Checkpoint.load(dir, WeightType.F16)) {
       assertEquals(WeightType.F16, c.weights().embeddings().type());
       // matrices rounded to half, vectors still the stored float32 values
-      assertHeld(w, dtype, WeightType.F16, WeightNames.mpt(c.weights()));
+      assertHeld(w, dtype, WeightType.F16, WeightNames.named(Family.MPT, c.weights()));
     }
   }
 
@@ -93,7 +94,7 @@ class MptCheckpointTest {
     Written w = TinyCheckpoints.mpt().prefix(prefix).shards(shards).untiedLmHead().write(dir);
     try (Checkpoint c = Checkpoint.load(dir)) {
       assertNotSame(c.weights().embeddings(), c.weights().lmHead());
-      assertHeld(w, SafetensorsDtype.F32, null, WeightNames.mpt(c.weights()));
+      assertHeld(w, SafetensorsDtype.F32, null, WeightNames.named(Family.MPT, c.weights()));
     }
   }
 
@@ -109,7 +110,7 @@ class MptCheckpointTest {
       assertEquals(QkvLayout.CONTIGUOUS, t.qkvLayout());
       assertEquals(Activation.GELU_EXACT, t.activation());
       assertFalse(t.embeddingLayerNorm());
-      assertFalse(t.residualFromLayerNorm());
+      assertEquals(ResidualSource.INPUT, t.residual());
       assertEquals(SlopeScheme.MPT, t.slopeScheme());
       assertEquals(8.0, t.alibiBiasMax());
       assertTrue(Double.isNaN(t.clipQkv()));

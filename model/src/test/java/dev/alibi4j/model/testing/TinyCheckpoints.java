@@ -1,6 +1,10 @@
 package dev.alibi4j.model.testing;
 
 import com.google.gson.JsonObject;
+import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.model.Family;
+import dev.alibi4j.model.family.TensorRole;
+import dev.alibi4j.model.family.TensorSpec;
 import dev.alibi4j.model.safetensors.HalfFloats;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.model.safetensors.SafetensorsWriter;
@@ -21,7 +25,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Writes tiny random BLOOM or MPT checkpoint directories ({@code config.json} plus safetensors)
+ * Writes tiny random BLOOM, MPT or Falcon-RW checkpoint directories (names, shapes and
+ * {@code config.json} from the family's recipe) ({@code config.json} plus safetensors)
  * for tests, and returns the exact float values stored.
  *
  * <pre>{@code
@@ -37,12 +42,6 @@ import java.util.function.Consumer;
 public final class TinyCheckpoints {
 
   private TinyCheckpoints() {}
-
-  /** Which architecture to write. */
-  public enum Kind {
-    BLOOM,
-    MPT
-  }
 
   /**
    * What was written.
@@ -72,12 +71,22 @@ public final class TinyCheckpoints {
 
   /** A BLOOM spec: vocab 32, hidden 16, 4 heads, 2 layers, F32, no prefix, tied, one file. */
   public static Spec bloom() {
-    return new Spec(Kind.BLOOM);
+    return new Spec(Family.BLOOM);
   }
 
   /** An MPT spec with the same defaults as {@link #bloom()}. */
   public static Spec mpt() {
-    return new Spec(Kind.MPT);
+    return new Spec(Family.MPT);
+  }
+
+  /** A Falcon-RW spec with the same defaults as {@link #bloom()}. */
+  public static Spec falcon() {
+    return new Spec(Family.FALCON);
+  }
+
+  /** A spec of {@code family} with the same defaults as {@link #bloom()}. */
+  public static Spec of(Family family) {
+    return new Spec(family);
   }
 
   /** Writes a default BLOOM checkpoint with {@code heads} heads stored as {@code dtype}. */
@@ -92,7 +101,8 @@ public final class TinyCheckpoints {
 
   /** Settings of one tiny checkpoint; every setter returns this. */
   public static final class Spec {
-    private final Kind kind;
+    private final Family family;
+    private final Map<String, TensorRole> roles = new LinkedHashMap<>();
     private int vocab = 32;
     private int hidden = 16;
     private int heads = 4;
@@ -105,8 +115,8 @@ public final class TinyCheckpoints {
     private final Set<String> omitted = new LinkedHashSet<>();
     private final List<Consumer<JsonObject>> configEdits = new ArrayList<>();
 
-    private Spec(Kind kind) {
-      this.kind = kind;
+    private Spec(Family family) {
+      this.family = family;
     }
 
     /** Vocabulary size. */
@@ -179,10 +189,10 @@ public final class TinyCheckpoints {
     public Written write(Path dir) {
       try {
         Files.createDirectories(dir);
-        JsonObject config = kind == Kind.BLOOM ? bloomConfig() : mptConfig();
+        JsonObject config = config();
         configEdits.forEach(edit -> edit.accept(config));
         Files.writeString(dir.resolve("config.json"), config.toString(), StandardCharsets.UTF_8);
-        Map<String, long[]> shapes = kind == Kind.BLOOM ? bloomShapes() : mptShapes();
+        Map<String, long[]> shapes = shapes();
         Map<String, float[]> values = randomValues(shapes);
         shapes.keySet().removeAll(omitted);
         values.keySet().removeAll(omitted);
@@ -194,101 +204,49 @@ public final class TinyCheckpoints {
       }
     }
 
-    private JsonObject bloomConfig() {
-      JsonObject c = new JsonObject();
-      c.addProperty("model_type", "bloom");
-      c.addProperty("vocab_size", vocab);
-      c.addProperty("hidden_size", hidden);
-      c.addProperty("n_head", heads);
-      c.addProperty("n_layer", layers);
-      c.addProperty("layer_norm_epsilon", 1e-5);
-      c.addProperty("apply_residual_connection_post_layernorm", false);
-      c.addProperty("bos_token_id", 1);
-      c.addProperty("eos_token_id", 2);
-      c.addProperty("pad_token_id", 3);
-      c.addProperty("tie_word_embeddings", !untiedLmHead);
+    /** The architecture the settings describe: the family's standard design at these sizes. */
+    public TransformerConfig architecture() {
+      return family.recipe().standard(vocab, hidden, heads, layers);
+    }
+
+    /** The family's own config.json, plus the fields a Hugging Face save adds. */
+    private JsonObject config() {
+      JsonObject c = family.recipe().writeConfig(architecture(), !untiedLmHead);
+      switch (family) {
+        case BLOOM -> {
+          c.addProperty("bos_token_id", 1);
+          c.addProperty("eos_token_id", 2);
+          c.addProperty("pad_token_id", 3);
+        }
+        case MPT -> {
+          // Fields transformers writes and alibi4j ignores, to keep the parser honest.
+          c.addProperty("max_seq_len", 128);
+          c.addProperty("learned_pos_emb", true);
+          JsonObject attn = c.getAsJsonObject("attn_config");
+          attn.addProperty("attn_impl", "torch");
+          attn.addProperty("attn_pdrop", 0);
+          attn.addProperty("attn_uses_sequence_id", false);
+          JsonObject ffn = new JsonObject();
+          ffn.addProperty("ffn_type", "mptmlp");
+          c.add("ffn_config", ffn);
+          c.addProperty("eos_token_id", 0);
+        }
+        case FALCON -> {
+          c.addProperty("bos_token_id", 1);
+          c.addProperty("eos_token_id", 2);
+          c.addProperty("hidden_dropout", 0.0);
+          c.addProperty("attention_dropout", 0.0);
+        }
+      }
       return c;
     }
 
-    private JsonObject mptConfig() {
-      JsonObject c = new JsonObject();
-      c.addProperty("model_type", "mpt");
-      c.addProperty("d_model", hidden);
-      c.addProperty("n_heads", heads);
-      c.addProperty("n_layers", layers);
-      c.addProperty("expansion_ratio", 4);
-      c.addProperty("vocab_size", vocab);
-      c.addProperty("max_seq_len", 128);
-      c.addProperty("no_bias", true);
-      c.addProperty("norm_type", "low_precision_layernorm");
-      c.addProperty("layer_norm_epsilon", 1e-5);
-      c.add("logit_scale", null);
-      c.addProperty("learned_pos_emb", true);
-      c.addProperty("tie_word_embeddings", !untiedLmHead);
-      JsonObject attn = new JsonObject();
-      attn.addProperty("attn_type", "multihead_attention");
-      attn.addProperty("attn_impl", "torch");
-      attn.addProperty("attn_pdrop", 0);
-      attn.addProperty("alibi", true);
-      attn.addProperty("alibi_bias_max", 8);
-      attn.add("clip_qkv", null);
-      attn.add("softmax_scale", null);
-      attn.addProperty("qk_ln", false);
-      attn.addProperty("prefix_lm", false);
-      attn.addProperty("attn_uses_sequence_id", false);
-      c.add("attn_config", attn);
-      JsonObject ffn = new JsonObject();
-      ffn.addProperty("ffn_type", "mptmlp");
-      c.add("ffn_config", ffn);
-      c.addProperty("eos_token_id", 0);
-      return c;
-    }
-
-    private Map<String, long[]> bloomShapes() {
-      long h = hidden;
+    /** Every tensor's shape, from the family's table. */
+    private Map<String, long[]> shapes() {
       Map<String, long[]> s = new LinkedHashMap<>();
-      s.put("word_embeddings.weight", new long[] {vocab, h});
-      s.put("word_embeddings_layernorm.weight", new long[] {h});
-      s.put("word_embeddings_layernorm.bias", new long[] {h});
-      for (int i = 0; i < layers; i++) {
-        String p = "h." + i + ".";
-        s.put(p + "input_layernorm.weight", new long[] {h});
-        s.put(p + "input_layernorm.bias", new long[] {h});
-        s.put(p + "self_attention.query_key_value.weight", new long[] {3 * h, h});
-        s.put(p + "self_attention.query_key_value.bias", new long[] {3 * h});
-        s.put(p + "self_attention.dense.weight", new long[] {h, h});
-        s.put(p + "self_attention.dense.bias", new long[] {h});
-        s.put(p + "post_attention_layernorm.weight", new long[] {h});
-        s.put(p + "post_attention_layernorm.bias", new long[] {h});
-        s.put(p + "mlp.dense_h_to_4h.weight", new long[] {4 * h, h});
-        s.put(p + "mlp.dense_h_to_4h.bias", new long[] {4 * h});
-        s.put(p + "mlp.dense_4h_to_h.weight", new long[] {h, 4 * h});
-        s.put(p + "mlp.dense_4h_to_h.bias", new long[] {h});
-      }
-      s.put("ln_f.weight", new long[] {h});
-      s.put("ln_f.bias", new long[] {h});
-      if (untiedLmHead) {
-        s.put("lm_head.weight", new long[] {vocab, h});
-      }
-      return s;
-    }
-
-    private Map<String, long[]> mptShapes() {
-      long d = hidden;
-      Map<String, long[]> s = new LinkedHashMap<>();
-      s.put("wte.weight", new long[] {vocab, d});
-      for (int i = 0; i < layers; i++) {
-        String p = "blocks." + i + ".";
-        s.put(p + "norm_1.weight", new long[] {d});
-        s.put(p + "attn.Wqkv.weight", new long[] {3 * d, d});
-        s.put(p + "attn.out_proj.weight", new long[] {d, d});
-        s.put(p + "norm_2.weight", new long[] {d});
-        s.put(p + "ffn.up_proj.weight", new long[] {4 * d, d});
-        s.put(p + "ffn.down_proj.weight", new long[] {d, 4 * d});
-      }
-      s.put("norm_f.weight", new long[] {d});
-      if (untiedLmHead) {
-        s.put("lm_head.weight", new long[] {vocab, d});
+      for (TensorSpec t : family.recipe().tensors(architecture(), !untiedLmHead)) {
+        s.put(t.name(), t.shape());
+        roles.put(t.name(), t.role());
       }
       return s;
     }
@@ -302,7 +260,7 @@ public final class TinyCheckpoints {
         int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
-          v[i] = stored(sample(random, name, shape));
+          v[i] = stored(sample(random, roles.get(name), shape));
         }
         values.put(name, v);
       }
@@ -310,17 +268,17 @@ public final class TinyCheckpoints {
     }
 
     /** A value drawn like the engine's RandomModel: gains near 1, small biases, scaled matrices. */
-    private static float sample(Random random, String name, long[] shape) {
+    private static float sample(Random random, TensorRole role, long[] shape) {
       double g = random.nextGaussian();
-      boolean norm = name.contains("norm") || name.startsWith("ln_f");
-      if (shape.length == 2) {
-        boolean embedding = name.startsWith("word_embeddings.") || name.startsWith("wte.")
-            || name.startsWith("lm_head.");
-        double scale = embedding ? 1.0 : (name.contains("query_key_value") || name.contains("Wqkv")
-            ? 1.5 : 1.0) / Math.sqrt(shape[1]);
-        return (float) (g * scale);
-      }
-      return (float) (norm && name.endsWith(".weight") ? 1 + 0.1 * g : 0.1 * g);
+      return switch (role.kind()) {
+        case MATRIX -> {
+          boolean embedding = role == TensorRole.EMBEDDING || role == TensorRole.LM_HEAD;
+          double scale = embedding ? 1.0 : (role == TensorRole.QKV_WEIGHT ? 1.5 : 1.0) / Math.sqrt(shape[1]);
+          yield (float) (g * scale);
+        }
+        case NORM_GAIN -> (float) (1 + 0.1 * g);
+        case BIAS -> (float) (0.1 * g);
+      };
     }
 
     private float stored(float value) {

@@ -2,9 +2,13 @@ package dev.alibi4j.model.testing;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.tensor.WeightMatrix;
 import dev.alibi4j.engine.weights.LayerWeights;
 import dev.alibi4j.engine.weights.ModelWeights;
+import dev.alibi4j.model.Family;
+import dev.alibi4j.model.family.TensorRole;
+import dev.alibi4j.model.family.TensorSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,56 +31,46 @@ public final class WeightNames {
    */
   public record Loaded(long[] shape, float[] values, WeightMatrix matrix) {}
 
-  /** BLOOM names of every weight of {@code w}. */
-  public static Map<String, Loaded> bloom(ModelWeights w) {
+  /**
+   * The names of {@code family}'s weights of {@code w}, from the family's tensor table (the same
+   * table the loader reads by); {@code lm_head.weight} is the embedding when tied.
+   */
+  public static Map<String, Loaded> named(Family family, ModelWeights w) {
     Map<String, Loaded> m = new LinkedHashMap<>();
-    m.put("word_embeddings.weight", of(w.embeddings()));
-    m.put("word_embeddings_layernorm.weight", of(w.embLnWeight()));
-    m.put("word_embeddings_layernorm.bias", of(w.embLnBias()));
-    for (int i = 0; i < w.layers().size(); i++) {
-      LayerWeights l = w.layers().get(i);
-      String p = "h." + i + ".";
-      m.put(p + "input_layernorm.weight", of(l.ln1Weight()));
-      m.put(p + "input_layernorm.bias", of(l.ln1Bias()));
-      m.put(p + "self_attention.query_key_value.weight", of(l.qkvWeight()));
-      m.put(p + "self_attention.query_key_value.bias", of(l.qkvBias()));
-      m.put(p + "self_attention.dense.weight", of(l.outWeight()));
-      m.put(p + "self_attention.dense.bias", of(l.outBias()));
-      m.put(p + "post_attention_layernorm.weight", of(l.ln2Weight()));
-      m.put(p + "post_attention_layernorm.bias", of(l.ln2Bias()));
-      m.put(p + "mlp.dense_h_to_4h.weight", of(l.upWeight()));
-      m.put(p + "mlp.dense_h_to_4h.bias", of(l.upBias()));
-      m.put(p + "mlp.dense_4h_to_h.weight", of(l.downWeight()));
-      m.put(p + "mlp.dense_4h_to_h.bias", of(l.downBias()));
+    boolean tied = w.lmHead() == w.embeddings();
+    TransformerConfig c = TransformerConfigOf.weights(w);
+    for (TensorSpec t : family.recipe().tensors(c, tied)) {
+      m.put(t.name(), of(weight(w, t.role(), t.layer())));
     }
-    m.put("ln_f.weight", of(w.finalLnWeight()));
-    m.put("ln_f.bias", of(w.finalLnBias()));
-    m.put("lm_head.weight", of(w.lmHead()));
+    if (tied) {
+      m.put(family.recipe().names().get(TensorRole.LM_HEAD), of(w.lmHead()));
+    }
     return m;
   }
 
-  /** MPT names of every weight of {@code w} (MPT has no biases). */
-  public static Map<String, Loaded> mpt(ModelWeights w) {
-    Map<String, Loaded> m = new LinkedHashMap<>();
-    m.put("wte.weight", of(w.embeddings()));
-    for (int i = 0; i < w.layers().size(); i++) {
-      LayerWeights l = w.layers().get(i);
-      String p = "blocks." + i + ".";
-      m.put(p + "norm_1.weight", of(l.ln1Weight()));
-      m.put(p + "attn.Wqkv.weight", of(l.qkvWeight()));
-      m.put(p + "attn.out_proj.weight", of(l.outWeight()));
-      m.put(p + "norm_2.weight", of(l.ln2Weight()));
-      m.put(p + "ffn.up_proj.weight", of(l.upWeight()));
-      m.put(p + "ffn.down_proj.weight", of(l.downWeight()));
-    }
-    m.put("norm_f.weight", of(w.finalLnWeight()));
-    m.put("lm_head.weight", of(w.lmHead()));
-    return m;
-  }
-
-  /** The names of {@code family}'s weights of {@code w}. */
-  public static Map<String, Loaded> named(TinyCheckpoints.Kind family, ModelWeights w) {
-    return family == TinyCheckpoints.Kind.BLOOM ? bloom(w) : mpt(w);
+  /** The weight of {@code role} (in block {@code layer}) of {@code w}: a WeightMatrix or an NDArray. */
+  static Object weight(ModelWeights w, TensorRole role, int layer) {
+    LayerWeights l = layer < 0 ? null : w.layers().get(layer);
+    return switch (role) {
+      case EMBEDDING -> w.embeddings();
+      case EMBEDDING_NORM_WEIGHT -> w.embLnWeight();
+      case EMBEDDING_NORM_BIAS -> w.embLnBias();
+      case NORM1_WEIGHT -> l.ln1Weight();
+      case NORM1_BIAS -> l.ln1Bias();
+      case QKV_WEIGHT -> l.qkvWeight();
+      case QKV_BIAS -> l.qkvBias();
+      case OUT_WEIGHT -> l.outWeight();
+      case OUT_BIAS -> l.outBias();
+      case NORM2_WEIGHT -> l.ln2Weight();
+      case NORM2_BIAS -> l.ln2Bias();
+      case UP_WEIGHT -> l.upWeight();
+      case UP_BIAS -> l.upBias();
+      case DOWN_WEIGHT -> l.downWeight();
+      case DOWN_BIAS -> l.downBias();
+      case FINAL_NORM_WEIGHT -> w.finalLnWeight();
+      case FINAL_NORM_BIAS -> w.finalLnBias();
+      case LM_HEAD -> w.lmHead();
+    };
   }
 
   /** Every value of {@code m}, row by row, widened to float32. */
@@ -96,11 +90,24 @@ public final class WeightNames {
     return a.toFloatArray();
   }
 
-  private static Loaded of(WeightMatrix m) {
-    return new Loaded(new long[] {m.rows(), m.cols()}, values(m), m);
+  private static Loaded of(Object weight) {
+    if (weight instanceof WeightMatrix m) {
+      return new Loaded(new long[] {m.rows(), m.cols()}, values(m), m);
+    }
+    NDArray a = (NDArray) weight;
+    return new Loaded(a.getShape().getShape(), values(a), null);
   }
 
-  private static Loaded of(NDArray a) {
-    return new Loaded(a.getShape().getShape(), values(a), null);
+  /** Sizes recovered from loaded weights, enough for the tensor table's shapes. */
+  private static final class TransformerConfigOf {
+    static TransformerConfig weights(ModelWeights w) {
+      LayerWeights l = w.layers().get(0);
+      int hidden = l.outWeight().rows();
+      return TransformerConfig.builder().vocabSize(w.embeddings().rows()).hiddenSize(hidden)
+          .numHeads(1).numLayers(w.layers().size()).ffnHiddenSize(l.upWeight().rows())
+          .qkvLayout(dev.alibi4j.engine.nn.QkvLayout.CONTIGUOUS)
+          .activation(dev.alibi4j.engine.nn.Activation.GELU_EXACT)
+          .slopes(dev.alibi4j.engine.bias.SlopeScheme.BLOOM, 8).build();
+    }
   }
 }

@@ -20,8 +20,8 @@ import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.model.safetensors.SafetensorsFile;
 import dev.alibi4j.model.safetensors.SafetensorsWriter;
 import dev.alibi4j.model.testing.HeldValues;
+import dev.alibi4j.model.Family;
 import dev.alibi4j.model.testing.TinyCheckpoints;
-import dev.alibi4j.model.testing.TinyCheckpoints.Kind;
 import dev.alibi4j.model.testing.TinyCheckpoints.Written;
 import dev.alibi4j.model.testing.WeightNames;
 import dev.alibi4j.model.testing.WeightNames.Loaded;
@@ -58,37 +58,44 @@ class WeightLoaderTest {
   static Stream<Arguments> combinations() {
     List<WeightType> requested = new ArrayList<>(Arrays.asList(WeightType.values()));
     requested.add(null);
-    return Arrays.stream(Kind.values()).flatMap(kind -> Arrays.stream(STORED)
+    return Arrays.stream(Family.values()).flatMap(kind -> Arrays.stream(STORED)
         .flatMap(stored -> requested.stream().map(type -> Arguments.of(kind, stored, type))));
   }
 
   static Stream<Arguments> familiesAndStoredTypes() {
-    return Arrays.stream(Kind.values())
+    return Arrays.stream(Family.values())
         .flatMap(kind -> Arrays.stream(STORED).map(stored -> Arguments.of(kind, stored)));
   }
 
-  private static TinyCheckpoints.Spec spec(Kind kind) {
-    // BLOOM tied and prefixed, MPT untied: both ways of naming and of finding the head
-    return kind == Kind.BLOOM
-        ? TinyCheckpoints.bloom().prefix(true)
-        : TinyCheckpoints.mpt().untiedLmHead();
+  private static TinyCheckpoints.Spec spec(Family kind) {
+    // BLOOM tied and prefixed, MPT untied, Falcon both: every way of naming and of finding the head
+    return switch (kind) {
+      case BLOOM -> TinyCheckpoints.bloom().prefix(true);
+      case MPT -> TinyCheckpoints.mpt().untiedLmHead();
+      case FALCON -> TinyCheckpoints.falcon().prefix(true).untiedLmHead();
+    };
   }
 
-  private static Map<String, Loaded> loaded(Kind kind, Checkpoint c) {
+  /** The name of block 1's down projection in {@code kind}'s checkpoints. */
+  private static String down1(Family kind) {
+    return kind.recipe().names().get(dev.alibi4j.model.family.TensorRole.DOWN_WEIGHT).replace("{i}", "1");
+  }
+
+  private static Map<String, Loaded> loaded(Family kind, Checkpoint c) {
     return WeightNames.named(kind, c.weights());
   }
 
   /** Width 32 (ffn 128): every matrix divides into Q8_0 blocks, so Q8_0 quantizes them all. */
   @ParameterizedTest(name = "{0}, stored {1}, loaded as {2}")
   @MethodSource("combinations")
-  void everyMatrixHoldsTheRequestedTypeExactly(Kind kind, SafetensorsDtype stored, WeightType requested) {
+  void everyMatrixHoldsTheRequestedTypeExactly(Family kind, SafetensorsDtype stored, WeightType requested) {
     Written w = spec(kind).hidden(32).heads(4).dtype(stored).seed(31).write(dir);
     List<WeightMatrix> matrices;
     try (Checkpoint c = Checkpoint.load(dir, requested)) {
       Map<String, Loaded> loaded = loaded(kind, c);
       assertHeld(w, stored, requested, loaded);
       matrices = c.weights().matrices();
-      assertEquals(kind == Kind.BLOOM ? 9 : 10, matrices.size());
+      assertEquals(kind == Family.BLOOM ? 9 : 10, matrices.size()); // 2 blocks × 4, the embedding, an untied head
       for (Map.Entry<String, Loaded> e : loaded.entrySet()) {
         WeightMatrix m = e.getValue().matrix();
         if (m == null) {
@@ -115,7 +122,7 @@ class WeightLoaderTest {
   /** Width 48 (ffn 192): Q8_0 keeps the rows of 48 float32 and quantizes the rows of 192. */
   @ParameterizedTest(name = "{0}, stored {1}")
   @MethodSource("familiesAndStoredTypes")
-  void q8KeepsRowsThatAreNotWholeBlocksFloat32(Kind kind, SafetensorsDtype stored) {
+  void q8KeepsRowsThatAreNotWholeBlocksFloat32(Family kind, SafetensorsDtype stored) {
     Written w = spec(kind).hidden(48).heads(4).dtype(stored).seed(32).write(dir);
     try (Checkpoint c = Checkpoint.load(dir, WeightType.Q8_0)) {
       assertHeld(w, stored, WeightType.Q8_0, loaded(kind, c));
@@ -139,14 +146,14 @@ class WeightLoaderTest {
 
   @ParameterizedTest(name = "{0}, stored {1}")
   @MethodSource("wideStorage")
-  void float16OverflowNamesFileAndTensor(Kind kind, SafetensorsDtype stored) throws IOException {
-    String tensor = kind == Kind.BLOOM ? "h.1.mlp.dense_4h_to_h.weight" : "blocks.1.ffn.down_proj.weight";
+  void float16OverflowNamesFileAndTensor(Family kind, SafetensorsDtype stored) throws IOException {
+    String tensor = down1(kind);
     Written w = spec(kind).dtype(stored).seed(33).write(dir);
     Written big = rewriteWith(w, stored, tensor, -1e5f);
     String file = dir.resolve("model.safetensors").toString();
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> Checkpoint.load(dir, WeightType.F16));
-    assertMentions(e, file, "'" + (kind == Kind.BLOOM ? "transformer." : "") + tensor + "'", "65504");
+    assertMentions(e, file, "'" + (kind == Family.MPT ? "" : "transformer.") + tensor + "'", "65504");
     // the same checkpoint loads in a type that holds the value
     try (Checkpoint c = Checkpoint.load(dir, WeightType.BF16)) {
       float[] held = WeightNames.named(kind, c.weights()).get(tensor).values();
@@ -160,8 +167,8 @@ class WeightLoaderTest {
     String tensor = "h.1.mlp.dense_4h_to_h.weight";
     Written w = rewriteWith(TinyCheckpoints.bloom().write(dir), SafetensorsDtype.F32, tensor, 65504f);
     try (Checkpoint c = Checkpoint.load(dir, WeightType.F16)) {
-      assertEquals(65504f, WeightNames.bloom(c.weights()).get(tensor).values()[5]);
-      assertHeld(w, SafetensorsDtype.F32, WeightType.F16, WeightNames.bloom(c.weights()));
+      assertEquals(65504f, WeightNames.named(Family.BLOOM, c.weights()).get(tensor).values()[5]);
+      assertHeld(w, SafetensorsDtype.F32, WeightType.F16, WeightNames.named(Family.BLOOM, c.weights()));
     }
   }
 
@@ -174,7 +181,7 @@ class WeightLoaderTest {
       }
     }
     try (Checkpoint c = Checkpoint.load(dir)) {
-      assertHeld(w, SafetensorsDtype.BF16, null, WeightNames.mpt(c.weights()));
+      assertHeld(w, SafetensorsDtype.BF16, null, WeightNames.named(Family.MPT, c.weights()));
       for (WeightMatrix m : c.weights().matrices()) {
         assertTrue(m.data().isMapped() && m.data().isReadOnly(), "a read-only mapping of the file");
       }
@@ -193,8 +200,8 @@ class WeightLoaderTest {
     }
   }
 
-  private static String embeddingsName(Kind kind) {
-    return kind == Kind.BLOOM ? "word_embeddings.weight" : "wte.weight";
+  private static String embeddingsName(Family kind) {
+    return kind.recipe().names().get(dev.alibi4j.model.family.TensorRole.EMBEDDING);
   }
 
   /**
