@@ -55,6 +55,20 @@ public final class AlibiLM implements AutoCloseable {
     this.tokenizer = tokenizer;
   }
 
+  /**
+   * Loads {@code model}, as stored: a checkpoint directory, a Hugging Face cache folder, or a hub
+   * repository id such as {@code bigscience/bloom-560m} found in the local Hugging Face cache
+   * ({@link HubCache}; nothing is downloaded).
+   */
+  public static AlibiLM load(String model) {
+    return load(HubCache.resolve(model), null);
+  }
+
+  /** Loads {@code model} (see {@link #load(String)}) with its matrices held as {@code type}. */
+  public static AlibiLM load(String model, WeightType type) {
+    return load(HubCache.resolve(model), type);
+  }
+
   /** Loads a checkpoint directory with its weights as stored (mapped, no copy). */
   public static AlibiLM load(Path dir) {
     return load(dir, null);

@@ -27,7 +27,8 @@ final class BenchCommand implements Command {
   public String usage() {
     return """
         usage: java -jar alibi4j.jar bench (--model DIR | --synthetic NAME) [options]
-          --model DIR          checkpoint directory (default: the built-in model)
+          --model DIR          checkpoint directory or hub id in the local HF cache (default: the
+                               built-in model)
           --synthetic NAME     random weights with a published shape, written to java.io.tmpdir
                                and loaded from there: bloom-560m (24 layers, hidden 1024,
                                16 heads, vocab 250880; stored f16), mpt-1b (24 layers,
@@ -64,7 +65,7 @@ final class BenchCommand implements Command {
         throw new UsageException("option --synthetic: " + e.getMessage());
       }
     } else {
-      dir = o.has("--model") ? Path.of(o.required("--model")) : BuiltinModel.resolve();
+      dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve();
       if (!Files.isDirectory(dir)) {
         throw new IllegalArgumentException("checkpoint directory not found: " + dir);
       }

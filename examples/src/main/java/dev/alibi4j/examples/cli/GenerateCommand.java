@@ -29,7 +29,8 @@ final class GenerateCommand implements Command {
   public String usage() {
     return """
         usage: java -jar alibi4j.jar generate [--model DIR] (--prompt TEXT | --ids 1,2,3) [options]
-          --model DIR                checkpoint directory (config.json, *.safetensors, tokenizer.json);
+          --model DIR|OWNER/NAME     checkpoint directory (config.json, weights, tokenizer.json), or
+                                     a hub id found in the local Hugging Face cache;
                                      default: the built-in Tiny Shakespeare model
           --prompt TEXT              prompt text (needs tokenizer.json)
           --ids 1,2,3                prompt token ids, comma-separated
@@ -54,7 +55,7 @@ final class GenerateCommand implements Command {
         Set.of("--model", "--prompt", "--ids", "--max-new-tokens", "--temperature", "--top-k",
             "--top-p", "--repetition-penalty", "--seed", "--stop", "--dtype"),
         Set.of("--json"));
-    Path dir = o.has("--model") ? Path.of(o.required("--model")) : BuiltinModel.resolve();
+    Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve();
     String prompt = o.string("--prompt");
     int[] ids = o.ids("--ids");
     if ((prompt == null) == (ids == null)) {

@@ -22,7 +22,7 @@ final class LogitsCommand implements Command {
   public String usage() {
     return """
         usage: java -jar alibi4j.jar logits --model DIR --ids 1,2,3 --out FILE.npy
-          --model DIR      checkpoint directory
+          --model DIR      checkpoint directory, or a hub id (OWNER/NAME) in the local HF cache
           --ids 1,2,3      token ids, comma-separated
           --out FILE.npy   output: float32 array [tokens, vocab] in NumPy .npy format
           --dtype T        weights in memory: f32, f16, bf16, q8_0 or auto (default: as stored)
@@ -32,7 +32,7 @@ final class LogitsCommand implements Command {
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Options o = Options.parse(args, Set.of("--model", "--ids", "--out", "--dtype"), Set.of());
-    Path dir = Path.of(o.required("--model"));
+    Path dir = Options.model(o);
     int[] ids = o.ids("--ids");
     if (ids == null) {
       throw new UsageException("option --ids is required");

@@ -1,6 +1,7 @@
 package dev.alibi4j.examples.cli;
 
 import dev.alibi4j.engine.tensor.WeightType;
+import dev.alibi4j.model.HubCache;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,6 +140,14 @@ public final class Options {
     } catch (NumberFormatException e) {
       throw new UsageException("option " + name + " expects a number, got '" + v + "'");
     }
+  }
+
+  /**
+   * {@code --model DIR|OWNER/NAME}: a checkpoint directory, a Hugging Face cache folder, or a hub
+   * repository id found in the local Hugging Face cache (nothing is downloaded).
+   */
+  public static Path model(Options o) {
+    return HubCache.resolve(o.required("--model"));
   }
 
   /**

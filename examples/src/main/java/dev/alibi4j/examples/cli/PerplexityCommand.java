@@ -62,7 +62,7 @@ final class PerplexityCommand implements Command {
     int split = o.flag("--held-out") ? (int) (bytes.length * 0.9) : 0;
     String scoredText = new String(Arrays.copyOfRange(bytes, split, bytes.length), StandardCharsets.UTF_8);
     String restText = new String(Arrays.copyOf(bytes, split), StandardCharsets.UTF_8);
-    Path dir = o.has("--model") ? Path.of(o.required("--model")) : BuiltinModel.resolve();
+    Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve();
     try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o))) {
       if (lm.tokenizer().isEmpty()) {
         throw new IllegalArgumentException("perplexity needs tokenizer.json, which " + dir + " does not have");

@@ -34,7 +34,7 @@ final class TokenizeCommand implements Command {
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Options o = Options.parse(args, Set.of("--model", "--text"), Set.of());
-    Path dir = o.path("--model");
+    Path dir = Options.model(o);
     String text = o.required("--text");
     if (dir == null) {
       throw new UsageException("option --model is required");
