@@ -8,7 +8,9 @@ import dev.alibi4j.engine.weights.ModelWeights;
 import dev.alibi4j.model.config.FamilyConfig;
 import dev.alibi4j.model.config.JsonConfig;
 import dev.alibi4j.model.config.SpecialTokens;
+import dev.alibi4j.model.pytorch.PytorchCheckpoint;
 import dev.alibi4j.model.safetensors.SafetensorsCheckpoint;
+import dev.alibi4j.model.weights.TensorSource;
 import dev.alibi4j.model.weights.WeightLoader;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
@@ -16,8 +18,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A Hugging Face checkpoint directory, loaded: {@code config.json}, the safetensors weights
- * (single file or shards), special token ids and the path of {@code tokenizer.json}. Closing it
+ * A Hugging Face checkpoint directory, loaded: {@code config.json}, the weights (safetensors or
+ * PyTorch {@code .bin}, single file or shards), special token ids and the path of {@code tokenizer.json}. Closing it
  * frees the weights.
  *
  * <pre>{@code
@@ -84,7 +86,7 @@ public record Checkpoint(
     Optional<Path> tokenizerJson =
         Files.isRegularFile(tokenizer) ? Optional.of(tokenizer) : Optional.empty();
 
-    try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir)) {
+    try (TensorSource tensors = openTensors(dir)) {
       NDManager manager = NDManager.newBaseManager("PyTorch");
       Arena storage = Arena.ofShared(); // mappings and converted bytes, released with the weights
       try {
@@ -99,6 +101,22 @@ public record Checkpoint(
         throw e;
       }
     }
+  }
+
+  /**
+   * The weight files of {@code dir}: safetensors when present (as transformers prefers them),
+   * else PyTorch {@code .bin} files, read without running any of their pickled code.
+   */
+  private static TensorSource openTensors(Path dir) {
+    if (SafetensorsCheckpoint.present(dir)) {
+      return SafetensorsCheckpoint.open(dir);
+    }
+    if (PytorchCheckpoint.present(dir)) {
+      return PytorchCheckpoint.open(dir);
+    }
+    throw new CheckpointException("no weights in " + dir + ": expected " + SafetensorsCheckpoint.SINGLE_FILE
+        + ", " + SafetensorsCheckpoint.INDEX_FILE + ", " + PytorchCheckpoint.SINGLE_FILE + " or "
+        + PytorchCheckpoint.INDEX_FILE);
   }
 
   /** Frees the weights. */

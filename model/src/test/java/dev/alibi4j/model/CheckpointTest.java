@@ -126,4 +126,20 @@ class CheckpointTest {
         assertThrows(CheckpointException.class, () -> Checkpoint.load(dir, requested));
     assertMentions(e, file.toString(), "'" + tensor + "'", "I32", "F32, F16 and BF16");
   }
+
+  @org.junit.jupiter.api.Test
+  void weightFilesAreLookedForInOrderAndSafetensorsWin() throws Exception {
+    TinyCheckpoints.bloom().write(dir);
+    java.nio.file.Files.writeString(dir.resolve("pytorch_model.bin"), "not a zip"); // never read
+    try (Checkpoint c = Checkpoint.load(dir)) {
+      org.junit.jupiter.api.Assertions.assertEquals(Family.BLOOM, c.family());
+    }
+    java.nio.file.Files.delete(dir.resolve("model.safetensors"));
+    CheckpointException legacy = org.junit.jupiter.api.Assertions.assertThrows(CheckpointException.class, () -> Checkpoint.load(dir));
+    dev.alibi4j.model.testing.Messages.assertMentions(legacy, "pytorch_model.bin", "torch < 1.6");
+    java.nio.file.Files.delete(dir.resolve("pytorch_model.bin"));
+    CheckpointException none = org.junit.jupiter.api.Assertions.assertThrows(CheckpointException.class, () -> Checkpoint.load(dir));
+    dev.alibi4j.model.testing.Messages.assertMentions(none, "model.safetensors", "model.safetensors.index.json",
+        "pytorch_model.bin", "pytorch_model.bin.index.json");
+  }
 }

@@ -66,11 +66,12 @@ public final class SafetensorsCheckpoint implements TensorSource {
     if (Files.isRegularFile(index)) {
       return openSharded(dir, index);
     }
-    String hint = Files.exists(dir.resolve("pytorch_model.bin"))
-        ? " (pytorch_model.bin is not supported: convert it to safetensors)"
-        : "";
-    throw new CheckpointException(
-        "no " + SINGLE_FILE + " or " + INDEX_FILE + " in " + dir + hint);
+    throw new CheckpointException("no " + SINGLE_FILE + " or " + INDEX_FILE + " in " + dir);
+  }
+
+  /** Whether {@code dir} holds {@value #SINGLE_FILE} or {@value #INDEX_FILE}. */
+  public static boolean present(Path dir) {
+    return Files.isRegularFile(dir.resolve(SINGLE_FILE)) || Files.isRegularFile(dir.resolve(INDEX_FILE));
   }
 
   private static SafetensorsCheckpoint openSharded(Path dir, Path index) {

@@ -26,8 +26,8 @@ import java.util.function.Consumer;
 
 /**
  * Writes tiny random BLOOM, MPT or Falcon-RW checkpoint directories (names, shapes and
- * {@code config.json} from the family's recipe) ({@code config.json} plus safetensors)
- * for tests, and returns the exact float values stored.
+ * {@code config.json} from the family's recipe; safetensors, or PyTorch {@code .bin} files with
+ * {@link Spec#pytorchBin()}) for tests, and returns the exact float values stored.
  *
  * <pre>{@code
  * Written w = TinyCheckpoints.bloom().heads(4).dtype(SafetensorsDtype.BF16).write(dir);
@@ -111,6 +111,7 @@ public final class TinyCheckpoints {
     private boolean prefix;
     private boolean untiedLmHead;
     private int shards = 1;
+    private boolean pytorchBin;
     private long seed = 42;
     private final Set<String> omitted = new LinkedHashSet<>();
     private final List<Consumer<JsonObject>> configEdits = new ArrayList<>();
@@ -164,6 +165,15 @@ public final class TinyCheckpoints {
     /** Splits the tensors over this many shards plus an index (1: a single model.safetensors). */
     public Spec shards(int shards) {
       this.shards = shards;
+      return this;
+    }
+
+    /**
+     * Writes PyTorch {@code .bin} files ({@code pytorch_model.bin}, or shards listed by {@code
+     * pytorch_model.bin.index.json}) instead of safetensors, one storage per tensor.
+     */
+    public Spec pytorchBin() {
+      this.pytorchBin = true;
       return this;
     }
 
@@ -297,6 +307,10 @@ public final class TinyCheckpoints {
     private void writeTensors(Path dir, Map<String, long[]> shapes, Map<String, float[]> values)
         throws IOException {
       List<String> names = new ArrayList<>(shapes.keySet());
+      if (pytorchBin) {
+        writeBins(dir, names, shapes, values);
+        return;
+      }
       if (shards <= 1) {
         SafetensorsWriter writer = new SafetensorsWriter().putMetadata("format", "pt");
         names.forEach(n -> writer.add(storedName(n), dtype, shapes.get(n), values.get(n)));
@@ -320,6 +334,47 @@ public final class TinyCheckpoints {
       index.add("weight_map", weightMap);
       Files.writeString(
           dir.resolve("model.safetensors.index.json"), index.toString(), StandardCharsets.UTF_8);
+    }
+
+    private void writeBins(Path dir, List<String> names, Map<String, long[]> shapes,
+        Map<String, float[]> values) throws IOException {
+      String storageClass = switch (dtype) {
+        case F32 -> "FloatStorage";
+        case F16 -> "HalfStorage";
+        case BF16 -> "BFloat16Storage";
+        default -> throw new IllegalArgumentException("unsupported storage dtype " + dtype);
+      };
+      int count = Math.max(1, shards);
+      int perShard = (names.size() + count - 1) / count;
+      JsonObject weightMap = new JsonObject();
+      for (int s = 0; s < count; s++) {
+        String file = count == 1
+            ? "pytorch_model.bin"
+            : String.format("pytorch_model-%05d-of-%05d.bin", s + 1, count);
+        TorchBinWriter writer = new TorchBinWriter();
+        List<String> part = names.subList(
+            Math.min(names.size(), s * perShard), Math.min(names.size(), (s + 1) * perShard));
+        for (int i = 0; i < part.size(); i++) {
+          String n = part.get(i);
+          float[] v = values.get(n);
+          byte[] bytes = switch (dtype) {
+            case F32 -> TorchBinWriter.f32(v);
+            case F16 -> TorchBinWriter.f16(v);
+            default -> TorchBinWriter.bf16(v);
+          };
+          writer.storage(String.valueOf(i), storageClass, bytes)
+              .tensor(storedName(n), String.valueOf(i), shapes.get(n));
+          weightMap.addProperty(storedName(n), file);
+        }
+        writer.write(dir.resolve(file));
+      }
+      if (count > 1) {
+        JsonObject index = new JsonObject();
+        index.add("metadata", new JsonObject());
+        index.add("weight_map", weightMap);
+        Files.writeString(
+            dir.resolve("pytorch_model.bin.index.json"), index.toString(), StandardCharsets.UTF_8);
+      }
     }
   }
 }
