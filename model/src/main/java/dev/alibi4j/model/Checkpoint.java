@@ -11,7 +11,6 @@ import dev.alibi4j.model.config.SpecialTokens;
 import dev.alibi4j.model.safetensors.SafetensorsCheckpoint;
 import dev.alibi4j.model.weights.WeightLoader;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -69,20 +68,21 @@ public record Checkpoint(
    */
   public static Checkpoint load(Path dir, WeightType type) {
     TorchEnvironment.prepare(); // before libtorch loads
-    if (!Files.isDirectory(dir)) {
-      throw new CheckpointException("checkpoint directory not found: " + dir);
-    }
+    CheckpointFiles.requireDirectory(dir);
     JsonConfig json = JsonConfig.read(dir.resolve(CONFIG_FILE));
     Family family = Family.of(json);
     FamilyConfig familyConfig = family.parse(json);
     SpecialTokens tokens = familyConfig.defaultSpecialTokens().overriddenBy(json);
     Path generationConfig = dir.resolve(GENERATION_CONFIG_FILE);
-    if (Files.isRegularFile(generationConfig)) {
+    if (CheckpointFiles.present(generationConfig)) {
       tokens = tokens.overriddenBy(JsonConfig.read(generationConfig));
     }
     Path tokenizer = dir.resolve(TOKENIZER_FILE);
-    Optional<Path> tokenizerJson =
-        Files.isRegularFile(tokenizer) ? Optional.of(tokenizer) : Optional.empty();
+    Optional<Path> tokenizerJson = Optional.empty();
+    if (CheckpointFiles.present(tokenizer)) {
+      CheckpointFiles.requireReadable(tokenizer); // say why now, not as a tokenizer error later
+      tokenizerJson = Optional.of(tokenizer);
+    }
 
     try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir)) {
       NDManager manager = NDManager.newBaseManager("PyTorch");

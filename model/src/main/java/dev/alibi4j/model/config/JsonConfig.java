@@ -2,14 +2,12 @@ package dev.alibi4j.model.config;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.alibi4j.model.CheckpointException;
-import java.io.IOException;
+import dev.alibi4j.model.CheckpointFiles;
+import dev.alibi4j.model.json.InvalidJsonException;
+import dev.alibi4j.model.json.StrictJson;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,20 +33,16 @@ public final class JsonConfig {
   }
 
   /**
-   * Parses {@code file}.
+   * Parses {@code file} as strict JSON ({@link StrictJson}: no comments, trailing commas, NaN or
+   * duplicate keys).
    *
-   * @throws CheckpointException if it is missing, unreadable, or not a JSON object
+   * @throws CheckpointException if it is missing, unreadable (saying why), or not a JSON object
    */
   public static JsonConfig read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new CheckpointException("config file not found: " + file);
-    }
     JsonElement parsed;
     try {
-      parsed = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
-    } catch (JsonParseException e) {
+      parsed = StrictJson.parse(CheckpointFiles.readAll(file));
+    } catch (InvalidJsonException e) {
       throw new CheckpointException(file + ": corrupt JSON: " + e.getMessage(), e);
     }
     if (!parsed.isJsonObject()) {

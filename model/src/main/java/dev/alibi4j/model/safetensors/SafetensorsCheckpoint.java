@@ -5,16 +5,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.CheckpointException;
+import dev.alibi4j.model.CheckpointFiles;
+import dev.alibi4j.model.json.InvalidJsonException;
+import dev.alibi4j.model.json.StrictJson;
 import dev.alibi4j.model.weights.StoredTensor;
 import dev.alibi4j.model.weights.TensorSource;
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +29,12 @@ import java.util.Set;
  * ({@code model-00001-of-00002.safetensors}, ...) listed by {@value #INDEX_FILE}, whose {@code
  * weight_map} names the shard of every tensor. A single file wins when both are present, as in
  * Hugging Face transformers.
+ *
+ * <p>The index may only name plain file names in the checkpoint folder itself: no path
+ * separators, no {@code .} or {@code ..}, nothing absolute (else an index could open {@code
+ * /etc/passwd}). Symbolic links in the folder are followed wherever they point: a Hugging Face
+ * cache snapshot is made of links into its {@code blobs} folder, and whoever can create a link in
+ * the folder controls the checkpoint anyway.
  */
 public final class SafetensorsCheckpoint implements TensorSource {
 
@@ -51,19 +56,20 @@ public final class SafetensorsCheckpoint implements TensorSource {
   /**
    * Opens the single file or every shard of {@code dir} and validates their headers.
    *
-   * @throws CheckpointException if neither file exists, a shard named by the index is missing,
-   *     a tensor listed in the index is absent from its shard, or a header is invalid
+   * @throws CheckpointException if neither file exists, a file cannot be read (saying why), the
+   *     index names a file outside the folder or a missing shard, a tensor listed in the index is
+   *     absent from its shard, or a header is invalid
    */
   public static SafetensorsCheckpoint open(Path dir) {
     Path single = dir.resolve(SINGLE_FILE);
     Path index = dir.resolve(INDEX_FILE);
-    if (Files.isRegularFile(single)) {
+    if (CheckpointFiles.present(single)) {
       SafetensorsFile file = SafetensorsFile.open(single);
       Map<String, SafetensorsFile> map = new LinkedHashMap<>();
       file.tensorNames().forEach(name -> map.put(name, file));
       return new SafetensorsCheckpoint(List.of(file), map);
     }
-    if (Files.isRegularFile(index)) {
+    if (CheckpointFiles.present(index)) {
       return openSharded(dir, index);
     }
     String hint = Files.exists(dir.resolve("pytorch_model.bin"))
@@ -83,8 +89,8 @@ public final class SafetensorsCheckpoint implements TensorSource {
         String shardName = e.getValue();
         SafetensorsFile shard = shards.get(shardName);
         if (shard == null) {
-          Path shardPath = dir.resolve(shardName);
-          if (!Files.isRegularFile(shardPath)) {
+          Path shardPath = shardPath(dir, index, tensor, shardName);
+          if (!CheckpointFiles.present(shardPath)) {
             throw new CheckpointException(
                 index + ": shard '" + shardName + "' (holding tensor '" + tensor
                     + "') does not exist: " + shardPath);
@@ -106,13 +112,24 @@ public final class SafetensorsCheckpoint implements TensorSource {
     }
   }
 
+  /** {@code name} in {@code dir}, when it is a plain file name. */
+  private static Path shardPath(Path dir, Path index, String tensor, String name) {
+    boolean plain = !name.isEmpty() && !name.equals(".") && !name.equals("..")
+        && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && name.indexOf('\0') < 0;
+    Path path = plain ? dir.resolve(name) : null;
+    if (path == null || !dir.equals(path.getParent()) || !path.normalize().startsWith(dir.normalize())) {
+      throw new CheckpointException(index + ": weight_map entry of '" + tensor + "' names '" + name
+          + "': a shard must be a plain file name in the checkpoint folder (no '/', '\\', '.' or"
+          + " '..')");
+    }
+    return path;
+  }
+
   private static Map<String, String> readWeightMap(Path index) {
     JsonElement parsed;
     try {
-      parsed = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new CheckpointException(index + ": cannot read: " + e.getMessage(), e);
-    } catch (JsonParseException e) {
+      parsed = StrictJson.parse(CheckpointFiles.readAll(index));
+    } catch (InvalidJsonException e) {
       throw new CheckpointException(index + ": corrupt JSON: " + e.getMessage(), e);
     }
     if (!parsed.isJsonObject()
