@@ -58,15 +58,24 @@ public record Checkpoint(
   }
 
   /**
-   * Loads {@code dir}: reads and vets {@code config.json}, then loads every weight, checking each
-   * shape. F32, F16 and BF16 storage are accepted. Matrices are held in {@code type}: mapped from
-   * the file when it stores them so, else converted (or quantized) while loading; vectors are
-   * float32.
-   *
-   * @param type storage type of the matrices; null keeps the checkpoint's own
-   * @throws CheckpointException naming the file and the tensor or field at fault
+   * Loads {@code dir} with the {@link LoadOptions#DEFAULT default options}; see {@link #load(Path,
+   * WeightType, LoadOptions)}.
    */
   public static Checkpoint load(Path dir, WeightType type) {
+    return load(dir, type, LoadOptions.DEFAULT);
+  }
+
+  /**
+   * Loads {@code dir}: reads and vets {@code config.json}, then loads every weight, checking each
+   * shape. F32, F16 and BF16 storage are accepted. Matrices are held in {@code type}: mapped from
+   * the file when it stores them so (unless {@code options} say not to map), else converted (or
+   * quantized) while loading; vectors are float32.
+   *
+   * @param type storage type of the matrices; null keeps the checkpoint's own
+   * @param options how to load: {@link LoadOptions#mmap()}
+   * @throws CheckpointException naming the file and the tensor or field at fault
+   */
+  public static Checkpoint load(Path dir, WeightType type, LoadOptions options) {
     TorchEnvironment.prepare(); // before libtorch loads
     CheckpointFiles.requireDirectory(dir);
     JsonConfig json = JsonConfig.read(dir.resolve(CONFIG_FILE));
@@ -84,7 +93,7 @@ public record Checkpoint(
       tokenizerJson = Optional.of(tokenizer);
     }
 
-    try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir)) {
+    try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir, options.mmap())) {
       NDManager manager = NDManager.newBaseManager("PyTorch");
       Arena storage = Arena.ofShared(); // mappings and converted bytes, released with the weights
       try {

@@ -46,31 +46,39 @@ public final class SafetensorsCheckpoint implements TensorSource {
 
   private final List<SafetensorsFile> files;
   private final Map<String, SafetensorsFile> fileOfTensor;
+  private final boolean mmap;
 
   private SafetensorsCheckpoint(
-      List<SafetensorsFile> files, Map<String, SafetensorsFile> fileOfTensor) {
+      List<SafetensorsFile> files, Map<String, SafetensorsFile> fileOfTensor, boolean mmap) {
     this.files = List.copyOf(files);
     this.fileOfTensor = Collections.unmodifiableMap(fileOfTensor);
+    this.mmap = mmap;
+  }
+
+  /** Opens {@code dir} with tensors mapped; see {@link #open(Path, boolean)}. */
+  public static SafetensorsCheckpoint open(Path dir) {
+    return open(dir, true);
   }
 
   /**
    * Opens the single file or every shard of {@code dir} and validates their headers.
    *
+   * @param mmap whether {@link #map} maps the files (true) or reads their bytes into memory
    * @throws CheckpointException if neither file exists, a file cannot be read (saying why), the
    *     index names a file outside the folder or a missing shard, a tensor listed in the index is
    *     absent from its shard, or a header is invalid
    */
-  public static SafetensorsCheckpoint open(Path dir) {
+  public static SafetensorsCheckpoint open(Path dir, boolean mmap) {
     Path single = dir.resolve(SINGLE_FILE);
     Path index = dir.resolve(INDEX_FILE);
     if (CheckpointFiles.present(single)) {
       SafetensorsFile file = SafetensorsFile.open(single);
       Map<String, SafetensorsFile> map = new LinkedHashMap<>();
       file.tensorNames().forEach(name -> map.put(name, file));
-      return new SafetensorsCheckpoint(List.of(file), map);
+      return new SafetensorsCheckpoint(List.of(file), map, mmap);
     }
     if (CheckpointFiles.present(index)) {
-      return openSharded(dir, index);
+      return openSharded(dir, index, mmap);
     }
     String hint = Files.exists(dir.resolve("pytorch_model.bin"))
         ? " (pytorch_model.bin is not supported: convert it to safetensors)"
@@ -79,7 +87,7 @@ public final class SafetensorsCheckpoint implements TensorSource {
         "no " + SINGLE_FILE + " or " + INDEX_FILE + " in " + dir + hint);
   }
 
-  private static SafetensorsCheckpoint openSharded(Path dir, Path index) {
+  private static SafetensorsCheckpoint openSharded(Path dir, Path index, boolean mmap) {
     Map<String, String> weightMap = readWeightMap(index);
     Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
     try {
@@ -105,7 +113,7 @@ public final class SafetensorsCheckpoint implements TensorSource {
         }
         fileOfTensor.put(tensor, shard);
       }
-      return new SafetensorsCheckpoint(new ArrayList<>(shards.values()), fileOfTensor);
+      return new SafetensorsCheckpoint(new ArrayList<>(shards.values()), fileOfTensor, mmap);
     } catch (RuntimeException e) {
       shards.values().forEach(SafetensorsFile::close);
       throw e;
@@ -198,15 +206,18 @@ public final class SafetensorsCheckpoint implements TensorSource {
     return file(name).info(name);
   }
 
-  /** The bytes of {@code name}, mapped read-only into {@code arena}; see {@link SafetensorsFile#map}. */
+  /** All of {@code name}'s bytes in {@code arena}; see {@link #map(String, long, long, Arena)}. */
   public MemorySegment map(String name, Arena arena) {
-    return file(name).map(name, arena);
+    return map(name, 0, info(name).byteLength(), arena);
   }
 
-  /** Part of {@code name}'s bytes, mapped read-only into {@code arena}; see {@link SafetensorsFile#map(String, long, long, Arena)}. */
+  /**
+   * Part of {@code name}'s bytes in {@code arena}: mapped read-only ({@link SafetensorsFile#map(String,
+   * long, long, Arena)}), or read into memory ({@link SafetensorsFile#copy}) when opened without mmap.
+   */
   @Override
   public MemorySegment map(String name, long offset, long length, Arena arena) {
-    return file(name).map(name, offset, length, arena);
+    return mmap ? file(name).map(name, offset, length, arena) : file(name).copy(name, offset, length, arena);
   }
 
   /**

@@ -22,16 +22,19 @@ import java.util.Set;
  * data region, to which the offsets are relative.
  *
  * <p>Opening reads and validates only the header; the file is opened read-only. Tensors are
- * memory-mapped, never copied through a Java {@code byte[]}, so files may exceed 2 GiB: {@link
- * #map} gives a tensor's bytes as a read-only segment of an arena the caller owns (the weights'
- * storage, or a temporary one while converting), {@link #read} copies a tensor into an NDArray.
- * Mappings and arrays outlive {@link #close()}.
+ * memory-mapped or read into native memory, never copied through a Java {@code byte[]}, so files
+ * may exceed 2 GiB: {@link #map} gives a tensor's bytes as a read-only mapped segment of an arena
+ * the caller owns (the weights' storage, or a temporary one while converting), {@link #copy} the
+ * same bytes read into that arena's memory (immune to later changes of the file), {@link #read}
+ * copies a tensor into an NDArray. Mappings, copies and arrays outlive {@link #close()}.
  */
 public final class SafetensorsFile implements AutoCloseable {
 
   /** Largest header accepted, as in the reference implementation. */
   static final long MAX_HEADER_BYTES = 100_000_000L;
 
+  /** Bytes read per call when copying a tensor (a ByteBuffer holds at most 2 GiB). */
+  private static final int COPY_CHUNK_BYTES = 1 << 30;
 
   private final Path path;
   private final FileChannel channel;
@@ -175,6 +178,32 @@ public final class SafetensorsFile implements AutoCloseable {
       throw new CheckpointException(
           path + ": cannot map tensor '" + name + "': " + CheckpointFiles.reason(e), e);
     }
+  }
+
+  /**
+   * Bytes {@code [offset, offset + length)} of tensor {@code name}, read (not mapped) into memory
+   * of {@code arena}: they stay as they were whatever later happens to the file.
+   *
+   * @throws CheckpointException if the tensor is absent, or the file cannot be read or has become
+   *     shorter than its header says
+   * @throws IndexOutOfBoundsException if the range is not within the tensor
+   */
+  public MemorySegment copy(String name, long offset, long length, Arena arena) {
+    TensorInfo info = info(name);
+    java.util.Objects.checkFromIndexSize(offset, length, info.byteLength());
+    MemorySegment out = arena.allocate(length, 64);
+    long at = dataStart + info.begin() + offset;
+    try {
+      for (long done = 0; done < length; ) {
+        int n = (int) Math.min(COPY_CHUNK_BYTES, length - done);
+        readFully(channel, out.asSlice(done, n).asByteBuffer(), at + done);
+        done += n;
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(path + ": cannot read tensor '" + name + "': "
+          + CheckpointFiles.reason(e), e);
+    }
+    return out.asReadOnly();
   }
 
   /**

@@ -105,7 +105,9 @@ public final class WeightLoader {
     WeightType to = (type == null ? from : type).storageFor(cols);
     if (to == from) {
       MemorySegment bytes = source.map(stored, 0, from.rowBytes(cols) * rows, storage);
-      bytes.load(); // the load, not the first request, pays the page faults
+      if (bytes.isMapped()) {
+        bytes.load(); // the load, not the first request, pays the page faults
+      }
       return WeightMatrix.of(bytes, to, rows, cols);
     }
     MemorySegment converted = storage.allocate(to.rowBytes(cols) * rows, 64);
