@@ -67,9 +67,9 @@ public record Checkpoint(
 
   /**
    * Loads {@code dir}: reads and vets {@code config.json}, then loads every weight, checking each
-   * shape. F32, F16 and BF16 storage are accepted. Matrices are held in {@code type}: mapped from
-   * the file when it stores them so (unless {@code options} say not to map), else converted (or
-   * quantized) while loading; vectors are float32.
+   * shape and refusing NaN or infinite values. F32, F16 and BF16 storage are accepted. Matrices
+   * are held in {@code type}: mapped from the file when it stores them so (unless {@code options}
+   * say not to map), else converted (or quantized) while loading; vectors are float32.
    *
    * @param type storage type of the matrices; null keeps the checkpoint's own
    * @param options how to load: {@link LoadOptions#mmap()}
@@ -81,10 +81,11 @@ public record Checkpoint(
     JsonConfig json = JsonConfig.read(dir.resolve(CONFIG_FILE));
     Family family = Family.of(json);
     FamilyConfig familyConfig = family.parse(json);
-    SpecialTokens tokens = familyConfig.defaultSpecialTokens().overriddenBy(json);
+    int vocab = familyConfig.transformerConfig().vocabSize();
+    SpecialTokens tokens = familyConfig.defaultSpecialTokens().overriddenBy(json, vocab);
     Path generationConfig = dir.resolve(GENERATION_CONFIG_FILE);
     if (CheckpointFiles.present(generationConfig)) {
-      tokens = tokens.overriddenBy(JsonConfig.read(generationConfig));
+      tokens = tokens.overriddenBy(JsonConfig.read(generationConfig), vocab);
     }
     Path tokenizer = dir.resolve(TOKENIZER_FILE);
     Optional<Path> tokenizerJson = Optional.empty();

@@ -103,6 +103,38 @@ public final class JsonConfig {
     return found == null ? OptionalInt.empty() : OptionalInt.of(value);
   }
 
+  /**
+   * The size under {@code field} or one of its aliases, checked to lie in {@code [1, max]} before
+   * anything is computed from it.
+   *
+   * @throws CheckpointException naming the field as the file spells it, its value and the range
+   */
+  public int requireSize(int max, String field, String... aliases) {
+    int value = requireInt(field, aliases);
+    if (value < 1 || value > max) {
+      String name = field;
+      for (String alias : aliases) {
+        name = has(name) ? name : alias;
+      }
+      throw error("field '" + qualified(name) + "' = " + value + " is out of range: must be 1 to " + max);
+    }
+    return value;
+  }
+
+  /**
+   * The number under {@code field}, or {@code fallback} when absent, checked to be finite and in
+   * {@code [min, max]}.
+   *
+   * @throws CheckpointException naming the field, its value as written and the range
+   */
+  public double doubleIn(String field, double fallback, double min, double max) {
+    double value = doubleOr(field, fallback);
+    if (!(value >= min && value <= max)) { // false for NaN too
+      throw unsupported(field, raw(field), "must be a finite number from " + plain(min) + " to " + plain(max));
+    }
+    return value;
+  }
+
   /** The integer under {@code field}, or {@code fallback} when absent. */
   public int intOr(String field, int fallback) {
     return has(field) ? intValue(field) : fallback;
@@ -188,6 +220,13 @@ public final class JsonConfig {
    */
   public CheckpointException unsupported(String field, Object value, String reason) {
     return error("unsupported " + qualified(field) + " = " + value + ": " + reason);
+  }
+
+  /** {@code 1e-6} rather than Java's {@code 1.0E-6}. */
+  private static String plain(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e7
+        ? Long.toString((long) v)
+        : String.valueOf(v).replace("E", "e").replace(".0e", "e");
   }
 
   private int intValue(String field) {
