@@ -69,6 +69,11 @@ public final class AlibiLM implements AutoCloseable {
     return load(HubCache.resolve(model), type);
   }
 
+  /** Loads {@code model} (see {@link #load(String)}) as {@code type}, with {@code options}. */
+  public static AlibiLM load(String model, WeightType type, LoadOptions options) {
+    return load(HubCache.resolve(model), type, options);
+  }
+
   /** Loads a checkpoint directory with its weights as stored (mapped, no copy). */
   public static AlibiLM load(Path dir) {
     return load(dir, null);
@@ -86,7 +91,19 @@ public final class AlibiLM implements AutoCloseable {
    * @throws UncheckedIOException when {@code tokenizer.json} cannot be loaded
    */
   public static AlibiLM load(Path dir, WeightType type) {
-    Checkpoint checkpoint = Checkpoint.load(dir, type);
+    return load(dir, type, LoadOptions.DEFAULT);
+  }
+
+  /**
+   * Loads a checkpoint directory as {@link #load(Path, WeightType)} does, with {@code options}:
+   * {@code LoadOptions.DEFAULT.withMmap(false)} reads the weights into memory, so that the model
+   * survives its files being replaced or truncated (see {@link LoadOptions#mmap()}).
+   *
+   * @throws CheckpointException naming the file and the tensor or field at fault
+   * @throws UncheckedIOException when {@code tokenizer.json} cannot be loaded
+   */
+  public static AlibiLM load(Path dir, WeightType type, LoadOptions options) {
+    Checkpoint checkpoint = Checkpoint.load(dir, type, options);
     AlibiTransformer model;
     try {
       model = new AlibiTransformer(checkpoint.config(), checkpoint.weights());

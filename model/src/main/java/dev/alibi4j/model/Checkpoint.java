@@ -10,10 +10,10 @@ import dev.alibi4j.model.config.JsonConfig;
 import dev.alibi4j.model.config.SpecialTokens;
 import dev.alibi4j.model.pytorch.PytorchCheckpoint;
 import dev.alibi4j.model.safetensors.SafetensorsCheckpoint;
+import dev.alibi4j.model.weights.CopiedTensors;
 import dev.alibi4j.model.weights.TensorSource;
 import dev.alibi4j.model.weights.WeightLoader;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -61,32 +61,43 @@ public record Checkpoint(
   }
 
   /**
-   * Loads {@code dir}: reads and vets {@code config.json}, then loads every weight, checking each
-   * shape. F32, F16 and BF16 storage are accepted. Matrices are held in {@code type}: mapped from
-   * the file when it stores them so, else converted (or quantized) while loading; vectors are
-   * float32.
-   *
-   * @param type storage type of the matrices; null keeps the checkpoint's own
-   * @throws CheckpointException naming the file and the tensor or field at fault
+   * Loads {@code dir} with the {@link LoadOptions#DEFAULT default options}; see {@link #load(Path,
+   * WeightType, LoadOptions)}.
    */
   public static Checkpoint load(Path dir, WeightType type) {
+    return load(dir, type, LoadOptions.DEFAULT);
+  }
+
+  /**
+   * Loads {@code dir}: reads and vets {@code config.json}, then loads every weight, checking each
+   * shape and refusing NaN or infinite values. F32, F16 and BF16 storage are accepted. Matrices
+   * are held in {@code type}: mapped from the file when it stores them so (unless {@code options}
+   * say not to map), else converted (or quantized) while loading; vectors are float32.
+   *
+   * @param type storage type of the matrices; null keeps the checkpoint's own
+   * @param options how to load: {@link LoadOptions#mmap()}
+   * @throws CheckpointException naming the file and the tensor or field at fault
+   */
+  public static Checkpoint load(Path dir, WeightType type, LoadOptions options) {
     TorchEnvironment.prepare(); // before libtorch loads
-    if (!Files.isDirectory(dir)) {
-      throw new CheckpointException("checkpoint directory not found: " + dir);
-    }
+    CheckpointFiles.requireDirectory(dir);
     JsonConfig json = JsonConfig.read(dir.resolve(CONFIG_FILE));
     Family family = Family.of(json);
     FamilyConfig familyConfig = family.parse(json);
-    SpecialTokens tokens = familyConfig.defaultSpecialTokens().overriddenBy(json);
+    int vocab = familyConfig.transformerConfig().vocabSize();
+    SpecialTokens tokens = familyConfig.defaultSpecialTokens().overriddenBy(json, vocab);
     Path generationConfig = dir.resolve(GENERATION_CONFIG_FILE);
-    if (Files.isRegularFile(generationConfig)) {
-      tokens = tokens.overriddenBy(JsonConfig.read(generationConfig));
+    if (CheckpointFiles.present(generationConfig)) {
+      tokens = tokens.overriddenBy(JsonConfig.read(generationConfig), vocab);
     }
     Path tokenizer = dir.resolve(TOKENIZER_FILE);
-    Optional<Path> tokenizerJson =
-        Files.isRegularFile(tokenizer) ? Optional.of(tokenizer) : Optional.empty();
+    Optional<Path> tokenizerJson = Optional.empty();
+    if (CheckpointFiles.present(tokenizer)) {
+      CheckpointFiles.requireReadable(tokenizer); // say why now, not as a tokenizer error later
+      tokenizerJson = Optional.of(tokenizer);
+    }
 
-    try (TensorSource tensors = openTensors(dir)) {
+    try (TensorSource tensors = openTensors(dir, options.mmap())) {
       NDManager manager = NDManager.newBaseManager("PyTorch");
       Arena storage = Arena.ofShared(); // mappings and converted bytes, released with the weights
       try {
@@ -107,12 +118,13 @@ public record Checkpoint(
    * The weight files of {@code dir}: safetensors when present (as transformers prefers them),
    * else PyTorch {@code .bin} files, read without running any of their pickled code.
    */
-  private static TensorSource openTensors(Path dir) {
+  private static TensorSource openTensors(Path dir, boolean mmap) {
     if (SafetensorsCheckpoint.present(dir)) {
-      return SafetensorsCheckpoint.open(dir);
+      return SafetensorsCheckpoint.open(dir, mmap);
     }
     if (PytorchCheckpoint.present(dir)) {
-      return PytorchCheckpoint.open(dir);
+      TensorSource bin = PytorchCheckpoint.open(dir);
+      return mmap ? bin : new CopiedTensors(bin);
     }
     throw new CheckpointException("no weights in " + dir + ": expected " + SafetensorsCheckpoint.SINGLE_FILE
         + ", " + SafetensorsCheckpoint.INDEX_FILE + ", " + PytorchCheckpoint.SINGLE_FILE + " or "

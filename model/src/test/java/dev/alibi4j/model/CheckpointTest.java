@@ -142,4 +142,17 @@ class CheckpointTest {
     dev.alibi4j.model.testing.Messages.assertMentions(none, "model.safetensors", "model.safetensors.index.json",
         "pytorch_model.bin", "pytorch_model.bin.index.json");
   }
+
+  @org.junit.jupiter.api.Test
+  void binWeightsAreCopiedWithoutMmap() throws Exception {
+    TinyCheckpoints.Written w = TinyCheckpoints.mpt().dtype(dev.alibi4j.model.safetensors.SafetensorsDtype.BF16)
+        .shards(2).pytorchBin().write(dir);
+    try (Checkpoint c = Checkpoint.load(dir, null, LoadOptions.DEFAULT.withMmap(false))) {
+      for (dev.alibi4j.engine.tensor.WeightMatrix m : c.weights().matrices()) {
+        org.junit.jupiter.api.Assertions.assertFalse(m.data().isMapped(), "copied, not mapped");
+      }
+      dev.alibi4j.model.testing.HeldValues.assertHeld(w, dev.alibi4j.model.safetensors.SafetensorsDtype.BF16, null,
+          dev.alibi4j.model.testing.WeightNames.named(Family.MPT, c.weights()));
+    }
+  }
 }

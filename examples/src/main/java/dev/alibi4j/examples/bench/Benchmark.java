@@ -6,6 +6,7 @@ import dev.alibi4j.engine.kernel.Kernels;
 import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.engine.torch.ComputeThreads;
 import dev.alibi4j.model.Checkpoint;
+import dev.alibi4j.model.LoadOptions;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
  * @param checkpoint directory to load; null with {@code synthetic}
  * @param synthetic shape to write to a temporary directory and load; null with {@code checkpoint}
  * @param type storage type of the weights; null keeps the checkpoint's own
+ * @param options how to load (mapped, or read into memory)
  * @param threads compute threads (the kernel's and libtorch's)
  * @param promptTokens prefill length
  * @param genTokens decode steps per run
@@ -36,6 +38,7 @@ public record Benchmark(
     Path checkpoint,
     SyntheticModel synthetic,
     WeightType type,
+    LoadOptions options,
     int threads,
     int promptTokens,
     int genTokens,
@@ -93,9 +96,10 @@ public record Benchmark(
       System.gc();
       ResidentMemory.resetPeak();
       log.printf(Locale.ROOT, "resident before loading: %.0f MB%n", ResidentMemory.currentBytes() / 1e6);
-      log.println("loading " + dir + (type == null ? " as stored" : " as " + type.cliName()) + "...");
+      log.println("loading " + dir + (type == null ? " as stored" : " as " + type.cliName())
+          + (options.mmap() ? "" : ", read into memory") + "...");
       long start = System.nanoTime();
-      try (Checkpoint ckpt = Checkpoint.load(dir, type)) {
+      try (Checkpoint ckpt = Checkpoint.load(dir, type, options)) {
         AlibiTransformer model = new AlibiTransformer(ckpt.config(), ckpt.weights(), kernel);
         double load = (System.nanoTime() - start) / 1e9;
         ModelCost cost = ModelCost.of(ckpt.config(), ckpt.weights());

@@ -41,6 +41,7 @@ final class BenchCommand implements Command {
                                the gap after the prompt is filled untimed
           --dtype T            weights in memory: f32, f16, bf16, q8_0 or auto (the checkpoint's
                                own type; default)
+          --no-mmap            read the weights into memory instead of mapping the files
           --threads N          compute threads (default: available processors)
           --repeat N           measured runs after the warm-up; figures are medians (default 3)
           --json               print one JSON object instead of a table
@@ -52,7 +53,7 @@ final class BenchCommand implements Command {
     Options o = Options.parse(args,
         Set.of("--model", "--synthetic", "--prompt-tokens", "--gen-tokens", "--context", "--dtype",
             "--threads", "--repeat"),
-        Set.of("--json"));
+        Set.of("--json", "--no-mmap"));
     if (o.has("--model") && o.has("--synthetic")) {
       throw new UsageException("give --model or --synthetic, not both");
     }
@@ -79,7 +80,7 @@ final class BenchCommand implements Command {
     WeightType type = Options.weightType(o);
     int threads = orDefault(o.integer("--threads", 1), Runtime.getRuntime().availableProcessors());
     int repeat = orDefault(o.integer("--repeat", 1), 3);
-    Benchmark bench = new Benchmark(dir, synthetic, type, threads, prompt, gen, context, repeat);
+    Benchmark bench = new Benchmark(dir, synthetic, type, Options.loadOptions(o), threads, prompt, gen, context, repeat);
     BenchResult result = bench.run(err);
     out.print(o.flag("--json") ? result.toJson() + System.lineSeparator() : result.toTable());
     return Main.OK;

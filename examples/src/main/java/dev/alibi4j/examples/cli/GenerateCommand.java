@@ -45,6 +45,8 @@ final class GenerateCommand implements Command {
                                      (2 bytes), q8_0 (8-bit blocks, ~1.06 bytes, fastest decoding)
                                      or auto (default: as the checkpoint stores them, mapped)
           --json                     print one JSON object instead of streaming
+          --no-mmap                  read the weights into memory instead of mapping the files:
+                                     the model is then unaffected if they are replaced or truncated
         """;
   }
 
@@ -54,7 +56,7 @@ final class GenerateCommand implements Command {
         args,
         Set.of("--model", "--prompt", "--ids", "--max-new-tokens", "--temperature", "--top-k",
             "--top-p", "--repetition-penalty", "--seed", "--stop", "--dtype"),
-        Set.of("--json"));
+        Set.of("--json", "--no-mmap"));
     Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve();
     String prompt = o.string("--prompt");
     int[] ids = o.ids("--ids");
@@ -64,7 +66,7 @@ final class GenerateCommand implements Command {
     GenerationParams params = params(o);
     boolean json = o.flag("--json");
     long loadStart = System.nanoTime();
-    try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o))) {
+    try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o), Options.loadOptions(o))) {
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
       if (prompt != null && lm.tokenizer().isEmpty()) {
         throw new UsageException("--prompt needs tokenizer.json in " + dir + "; give token ids with --ids");

@@ -2,6 +2,7 @@ package dev.alibi4j.examples.cli;
 
 import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.HubCache;
+import dev.alibi4j.model.LoadOptions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,6 +165,11 @@ public final class Options {
     } catch (IllegalArgumentException e) {
       throw new UsageException("option --dtype must be one of " + WeightType.names() + " or auto, got '" + v + "'");
     }
+  }
+
+  /** {@code --no-mmap}: read the weights into memory instead of mapping the files. */
+  public static LoadOptions loadOptions(Options o) {
+    return LoadOptions.DEFAULT.withMmap(!o.flag("--no-mmap"));
   }
 
   /** A comma-separated list of non-negative token ids, e.g. {@code 1,2,3}. */

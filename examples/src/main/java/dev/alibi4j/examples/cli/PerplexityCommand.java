@@ -36,6 +36,7 @@ final class PerplexityCommand implements Command {
           --context N     window length in tokens (default 128)
           --stride S      distance between windows (default: N, non-overlapping)
           --dtype T       weights in memory: f32, f16, bf16, q8_0 or auto (default: as stored)
+          --no-mmap       read the weights into memory instead of mapping the files
           --unigram       also report a unigram model of the same tokens, add-one smoothed,
                           estimated on the first 90% with --held-out (else on the scored text
                           itself, in-sample)
@@ -46,7 +47,7 @@ final class PerplexityCommand implements Command {
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Options o = Options.parse(args, Set.of("--model", "--file", "--context", "--stride", "--dtype"),
-        Set.of("--held-out", "--unigram", "--json"));
+        Set.of("--held-out", "--unigram", "--json", "--no-mmap"));
     Path file = Path.of(o.required("--file"));
     Integer contextOption = o.integer("--context", 2);
     int context = contextOption == null ? 128 : contextOption;
@@ -63,7 +64,7 @@ final class PerplexityCommand implements Command {
     String scoredText = new String(Arrays.copyOfRange(bytes, split, bytes.length), StandardCharsets.UTF_8);
     String restText = new String(Arrays.copyOf(bytes, split), StandardCharsets.UTF_8);
     Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve();
-    try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o))) {
+    try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o), Options.loadOptions(o))) {
       if (lm.tokenizer().isEmpty()) {
         throw new IllegalArgumentException("perplexity needs tokenizer.json, which " + dir + " does not have");
       }

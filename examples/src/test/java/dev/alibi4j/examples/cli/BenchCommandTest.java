@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.alibi4j.model.CheckpointException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,7 +117,8 @@ class BenchCommandTest {
   @Test
   void missingDirectoryIsNamed() {
     Path missing = tmp.resolve("nope");
-    var e = assertThrows(IllegalArgumentException.class, () -> run("--model", missing.toString()));
+    // HubCache resolves --model first and refuses a path that is neither a folder nor a hub id.
+    var e = assertThrows(CheckpointException.class, () -> run("--model", missing.toString()));
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
   }
 

@@ -1,5 +1,12 @@
 package dev.alibi4j.model.bloom;
 
+import static dev.alibi4j.model.config.ConfigLimits.MAX_EPSILON;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_HEADS;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_HIDDEN;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_LAYERS;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_VOCAB;
+import static dev.alibi4j.model.config.ConfigLimits.MIN_EPSILON;
+
 import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
 import dev.alibi4j.engine.nn.Activation;
@@ -50,11 +57,11 @@ public record BloomConfig(
   public static BloomConfig parse(JsonConfig json) {
     BloomConfig config =
         new BloomConfig(
-            json.requireInt("vocab_size"),
-            json.requireInt("n_embed", "hidden_size"),
-            json.requireInt("n_head", "num_attention_heads"),
-            json.requireInt("n_layer", "num_hidden_layers"),
-            json.doubleOr("layer_norm_epsilon", 1e-5),
+            json.requireSize(MAX_VOCAB, "vocab_size"),
+            json.requireSize(MAX_HIDDEN, "n_embed", "hidden_size"),
+            json.requireSize(MAX_HEADS, "n_head", "num_attention_heads"),
+            json.requireSize(MAX_LAYERS, "n_layer", "num_hidden_layers"),
+            json.doubleIn("layer_norm_epsilon", 1e-5, MIN_EPSILON, MAX_EPSILON),
             json.boolOr("apply_residual_connection_post_layernorm", false),
             json.boolOr("tie_word_embeddings", true));
     try {

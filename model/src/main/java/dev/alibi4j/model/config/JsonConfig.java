@@ -2,14 +2,12 @@ package dev.alibi4j.model.config;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.alibi4j.model.CheckpointException;
-import java.io.IOException;
+import dev.alibi4j.model.CheckpointFiles;
+import dev.alibi4j.model.json.InvalidJsonException;
+import dev.alibi4j.model.json.StrictJson;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,20 +33,16 @@ public final class JsonConfig {
   }
 
   /**
-   * Parses {@code file}.
+   * Parses {@code file} as strict JSON ({@link StrictJson}: no comments, trailing commas, NaN or
+   * duplicate keys).
    *
-   * @throws CheckpointException if it is missing, unreadable, or not a JSON object
+   * @throws CheckpointException if it is missing, unreadable (saying why), or not a JSON object
    */
   public static JsonConfig read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new CheckpointException("config file not found: " + file);
-    }
     JsonElement parsed;
     try {
-      parsed = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
-    } catch (JsonParseException e) {
+      parsed = StrictJson.parse(CheckpointFiles.readAll(file));
+    } catch (InvalidJsonException e) {
       throw new CheckpointException(file + ": corrupt JSON: " + e.getMessage(), e);
     }
     if (!parsed.isJsonObject()) {
@@ -107,6 +101,38 @@ public final class JsonConfig {
       value = v;
     }
     return found == null ? OptionalInt.empty() : OptionalInt.of(value);
+  }
+
+  /**
+   * The size under {@code field} or one of its aliases, checked to lie in {@code [1, max]} before
+   * anything is computed from it.
+   *
+   * @throws CheckpointException naming the field as the file spells it, its value and the range
+   */
+  public int requireSize(int max, String field, String... aliases) {
+    int value = requireInt(field, aliases);
+    if (value < 1 || value > max) {
+      String name = field;
+      for (String alias : aliases) {
+        name = has(name) ? name : alias;
+      }
+      throw error("field '" + qualified(name) + "' = " + value + " is out of range: must be 1 to " + max);
+    }
+    return value;
+  }
+
+  /**
+   * The number under {@code field}, or {@code fallback} when absent, checked to be finite and in
+   * {@code [min, max]}.
+   *
+   * @throws CheckpointException naming the field, its value as written and the range
+   */
+  public double doubleIn(String field, double fallback, double min, double max) {
+    double value = doubleOr(field, fallback);
+    if (!(value >= min && value <= max)) { // false for NaN too
+      throw unsupported(field, raw(field), "must be a finite number from " + plain(min) + " to " + plain(max));
+    }
+    return value;
   }
 
   /** The integer under {@code field}, or {@code fallback} when absent. */
@@ -194,6 +220,13 @@ public final class JsonConfig {
    */
   public CheckpointException unsupported(String field, Object value, String reason) {
     return error("unsupported " + qualified(field) + " = " + value + ": " + reason);
+  }
+
+  /** {@code 1e-6} rather than Java's {@code 1.0E-6}. */
+  private static String plain(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e7
+        ? Long.toString((long) v)
+        : String.valueOf(v).replace("E", "e").replace(".0e", "e");
   }
 
   private int intValue(String field) {

@@ -26,34 +26,63 @@ public record SpecialTokens(
   /**
    * These tokens with every one that {@code json} sets replaced: {@code bos_token_id}, {@code
    * eos_token_id} (an integer or a list) and {@code pad_token_id}. A field set to null clears
-   * the value; an absent field keeps it.
+   * the value; an absent field keeps it. Ids must not be negative.
+   *
+   * @throws dev.alibi4j.model.CheckpointException naming the file, the field and the value
    */
   public SpecialTokens overriddenBy(JsonConfig json) {
-    OptionalInt bos = json.isSet("bos_token_id") ? optionalId(json, "bos_token_id") : bosTokenId;
-    List<Integer> eos = json.isSet("eos_token_id") ? idList(json, "eos_token_id") : eosTokenIds;
-    OptionalInt pad = json.isSet("pad_token_id") ? optionalId(json, "pad_token_id") : padTokenId;
+    return overriddenBy(json, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #overriddenBy(JsonConfig)}, each id also below {@code vocabSize}: an id the model
+   * cannot produce (such as {@code eos_token_id: -1}) would otherwise never stop generation.
+   *
+   * @throws dev.alibi4j.model.CheckpointException naming the file, the field and the value
+   */
+  public SpecialTokens overriddenBy(JsonConfig json, int vocabSize) {
+    OptionalInt bos = json.isSet("bos_token_id") ? optionalId(json, "bos_token_id", vocabSize) : bosTokenId;
+    List<Integer> eos = json.isSet("eos_token_id") ? idList(json, "eos_token_id", vocabSize) : eosTokenIds;
+    OptionalInt pad = json.isSet("pad_token_id") ? optionalId(json, "pad_token_id", vocabSize) : padTokenId;
     return new SpecialTokens(bos, eos, pad);
   }
 
-  private static OptionalInt optionalId(JsonConfig json, String field) {
-    return json.has(field) ? OptionalInt.of(json.intOr(field, -1)) : OptionalInt.empty();
+  private static OptionalInt optionalId(JsonConfig json, String field, int vocabSize) {
+    JsonElement value = json.raw(field);
+    return value == null ? OptionalInt.empty() : OptionalInt.of(id(json, field, value, vocabSize));
   }
 
-  private static List<Integer> idList(JsonConfig json, String field) {
+  private static List<Integer> idList(JsonConfig json, String field, int vocabSize) {
     JsonElement value = json.raw(field);
     if (value == null) {
       return List.of();
     }
     if (!value.isJsonArray()) {
-      return List.of(json.intOr(field, -1));
+      return List.of(id(json, field, value, vocabSize));
     }
     List<Integer> ids = new ArrayList<>();
     for (JsonElement e : value.getAsJsonArray()) {
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-        throw json.error("field '" + json.qualified(field) + "' must hold integers, got " + value);
-      }
-      ids.add(e.getAsInt());
+      ids.add(id(json, field, e, vocabSize));
     }
     return ids;
+  }
+
+  private static int id(JsonConfig json, String field, JsonElement e, int vocabSize) {
+    int id;
+    try {
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+        throw new NumberFormatException();
+      }
+      id = e.getAsBigDecimal().intValueExact();
+    } catch (ArithmeticException | NumberFormatException notAnInteger) {
+      throw json.error("field '" + json.qualified(field) + "' must hold token ids (integers), got "
+          + json.raw(field));
+    }
+    if (id < 0 || id >= vocabSize) {
+      throw json.error("field '" + json.qualified(field) + "' = " + json.raw(field)
+          + " is out of range: token id " + id + " is not in "
+          + (vocabSize == Integer.MAX_VALUE ? "0 or more" : "0 to " + (vocabSize - 1) + " (vocab_size " + vocabSize + ")"));
+    }
+    return id;
   }
 }

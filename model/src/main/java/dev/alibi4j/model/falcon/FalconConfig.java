@@ -1,5 +1,12 @@
 package dev.alibi4j.model.falcon;
 
+import static dev.alibi4j.model.config.ConfigLimits.MAX_EPSILON;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_HEADS;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_HIDDEN;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_LAYERS;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_VOCAB;
+import static dev.alibi4j.model.config.ConfigLimits.MIN_EPSILON;
+
 import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.AlibiOrder;
 import dev.alibi4j.engine.bias.SlopeScheme;
@@ -59,18 +66,18 @@ public record FalconConfig(
     require(json, "bias", false, true, "only projections with biases (Falcon-RW)");
     require(json, "apply_residual_connection_post_layernorm", false, false,
         "transformers' Falcon adds the residual before the norm");
-    int heads = json.requireInt("num_attention_heads", "n_head");
+    int heads = json.requireSize(MAX_HEADS, "num_attention_heads", "n_head");
     int kvHeads = json.optInt("num_kv_heads").orElse(heads);
     if (kvHeads != heads) {
       throw json.unsupported("num_kv_heads", kvHeads, "only num_attention_heads = " + heads);
     }
     FalconConfig config =
         new FalconConfig(
-            json.requireInt("vocab_size"),
-            json.requireInt("hidden_size", "n_embed"),
+            json.requireSize(MAX_VOCAB, "vocab_size"),
+            json.requireSize(MAX_HIDDEN, "hidden_size", "n_embed"),
             heads,
-            json.requireInt("num_hidden_layers", "n_layer"),
-            json.doubleOr("layer_norm_epsilon", 1e-5),
+            json.requireSize(MAX_LAYERS, "num_hidden_layers", "n_layer"),
+            json.doubleIn("layer_norm_epsilon", 1e-5, MIN_EPSILON, MAX_EPSILON),
             json.boolOr("tie_word_embeddings", true));
     try {
       config.transformerConfig();

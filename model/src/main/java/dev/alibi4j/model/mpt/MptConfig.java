@@ -1,5 +1,15 @@
 package dev.alibi4j.model.mpt;
 
+import static dev.alibi4j.model.config.ConfigLimits.MAX_ALIBI_BIAS;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_EPSILON;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_HEADS;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_HIDDEN;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_LAYERS;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_SCALE;
+import static dev.alibi4j.model.config.ConfigLimits.MAX_VOCAB;
+import static dev.alibi4j.model.config.ConfigLimits.MIN_EPSILON;
+import static dev.alibi4j.model.config.ConfigLimits.MIN_SCALE;
+
 import com.google.gson.JsonElement;
 import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.bias.SlopeScheme;
@@ -68,9 +78,9 @@ public record MptConfig(
    *     unsupported field and its value
    */
   public static MptConfig parse(JsonConfig json) {
-    int dModel = json.requireInt("d_model", "hidden_size");
-    int numHeads = json.requireInt("n_heads", "num_attention_heads");
-    if (dModel <= 0 || numHeads <= 0 || dModel % numHeads != 0) {
+    int dModel = json.requireSize(MAX_HIDDEN, "d_model", "hidden_size");
+    int numHeads = json.requireSize(MAX_HEADS, "n_heads", "num_attention_heads");
+    if (dModel % numHeads != 0) {
       throw json.error("d_model " + dModel + " must be a positive multiple of n_heads " + numHeads);
     }
     checkArchitecture(json, dModel);
@@ -78,12 +88,12 @@ public record MptConfig(
     checkAttention(attn, numHeads);
     MptConfig config =
         new MptConfig(
-            json.requireInt("vocab_size"),
+            json.requireSize(MAX_VOCAB, "vocab_size"),
             dModel,
             numHeads,
-            json.requireInt("n_layers", "num_hidden_layers"),
-            json.doubleOr("layer_norm_epsilon", 1e-5),
-            attn.map(a -> a.doubleOr("alibi_bias_max", 8)).orElse(8.0),
+            json.requireSize(MAX_LAYERS, "n_layers", "num_hidden_layers"),
+            json.doubleIn("layer_norm_epsilon", 1e-5, MIN_EPSILON, MAX_EPSILON),
+            attn.map(a -> a.doubleIn("alibi_bias_max", 8, MIN_SCALE, MAX_ALIBI_BIAS)).orElse(8.0),
             clipQkv(attn),
             softmaxScale(attn, dModel / numHeads),
             logitScale(json, dModel),
@@ -156,9 +166,6 @@ public record MptConfig(
     if (window != -1) {
       throw a.unsupported("sliding_window_size", window, "only -1 (no window)");
     }
-    if (a.has("alibi_bias_max") && !(a.doubleOr("alibi_bias_max", 8) > 0)) {
-      throw a.unsupported("alibi_bias_max", a.raw("alibi_bias_max"), "must be > 0");
-    }
   }
 
   /** transformers clips only when {@code clip_qkv} is truthy: null and 0 mean off. */
@@ -166,25 +173,17 @@ public record MptConfig(
     if (attn.isEmpty() || !attn.get().has("clip_qkv")) {
       return Double.NaN;
     }
-    double clip = attn.get().doubleOr("clip_qkv", 0);
-    if (clip == 0) {
+    if (attn.get().doubleOr("clip_qkv", 0) == 0) {
       return Double.NaN;
     }
-    if (!(clip > 0) || Double.isInfinite(clip)) {
-      throw attn.get().unsupported("clip_qkv", clip, "must be null, 0 (off) or > 0");
-    }
-    return clip;
+    return attn.get().doubleIn("clip_qkv", 0, MIN_SCALE, MAX_SCALE);
   }
 
   private static double softmaxScale(Optional<JsonConfig> attn, int headDim) {
-    double scale = attn.map(a -> a.doubleOr("softmax_scale", Double.NaN)).orElse(Double.NaN);
-    if (Double.isNaN(scale)) {
+    if (attn.isEmpty() || !attn.get().has("softmax_scale")) {
       return 1.0 / Math.sqrt(headDim);
     }
-    if (!(scale > 0) || Double.isInfinite(scale)) {
-      throw attn.get().unsupported("softmax_scale", scale, "must be null or > 0");
-    }
-    return scale;
+    return attn.get().doubleIn("softmax_scale", 0, MIN_SCALE, MAX_SCALE);
   }
 
   /** MosaicML's rule: null → none, a number → that factor, "inv_sqrt_d_model" → 1/√d_model. */
@@ -199,11 +198,7 @@ public record MptConfig(
       }
       throw json.unsupported("logit_scale", value, "null, a number or \"inv_sqrt_d_model\"");
     }
-    double scale = json.doubleOr("logit_scale", 1.0);
-    if (!Double.isFinite(scale) || scale == 0) {
-      throw json.unsupported("logit_scale", value, "must be finite and non-zero");
-    }
-    return scale;
+    return json.doubleIn("logit_scale", 1.0, MIN_SCALE, MAX_SCALE);
   }
 
   /** Inner width of the MLP: 4 × d_model. */

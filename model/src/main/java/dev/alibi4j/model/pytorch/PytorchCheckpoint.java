@@ -51,7 +51,13 @@ public final class PytorchCheckpoint implements TensorSource {
 
   /** Whether {@code dir} holds {@value #SINGLE_FILE} or {@value #INDEX_FILE}. */
   public static boolean present(Path dir) {
-    return Files.isRegularFile(dir.resolve(SINGLE_FILE)) || Files.isRegularFile(dir.resolve(INDEX_FILE));
+    // Anything by those names counts, so that opening it says what is wrong with it (a folder,
+    // a dangling link, no permission) rather than that no weights were found.
+    return named(dir.resolve(SINGLE_FILE)) || named(dir.resolve(INDEX_FILE));
+  }
+
+  private static boolean named(Path p) {
+    return Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
   /**

@@ -3,25 +3,16 @@ package dev.alibi4j.model.safetensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.alibi4j.model.CheckpointException;
+import dev.alibi4j.model.CheckpointFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,17 +22,19 @@ import java.util.Set;
  * data region, to which the offsets are relative.
  *
  * <p>Opening reads and validates only the header; the file is opened read-only. Tensors are
- * memory-mapped, never copied through a Java {@code byte[]}, so files may exceed 2 GiB: {@link
- * #map} gives a tensor's bytes as a read-only segment of an arena the caller owns (the weights'
- * storage, or a temporary one while converting), {@link #read} copies a tensor into an NDArray.
- * Mappings and arrays outlive {@link #close()}.
+ * memory-mapped or read into native memory, never copied through a Java {@code byte[]}, so files
+ * may exceed 2 GiB: {@link #map} gives a tensor's bytes as a read-only mapped segment of an arena
+ * the caller owns (the weights' storage, or a temporary one while converting), {@link #copy} the
+ * same bytes read into that arena's memory (immune to later changes of the file), {@link #read}
+ * copies a tensor into an NDArray. Mappings, copies and arrays outlive {@link #close()}.
  */
 public final class SafetensorsFile implements AutoCloseable {
 
   /** Largest header accepted, as in the reference implementation. */
   static final long MAX_HEADER_BYTES = 100_000_000L;
 
-  private static final String METADATA_KEY = "__metadata__";
+  /** Bytes read per call when copying a tensor (a ByteBuffer holds at most 2 GiB). */
+  private static final int COPY_CHUNK_BYTES = 1 << 30;
 
   private final Path path;
   private final FileChannel channel;
@@ -63,22 +56,20 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /**
-   * Opens {@code path} and validates its header: every entry's dtype, shape and data offsets.
+   * Opens {@code path} and validates its header ({@link SafetensorsHeader}: every entry's dtype,
+   * shape and data offsets, and that the tensors tile the data region).
    *
-   * @throws CheckpointException naming the file and the problem
+   * @throws CheckpointException naming the file and the problem (for an unreadable file, the
+   *     operating system's reason)
    */
   public static SafetensorsFile open(Path path) {
-    if (!Files.isRegularFile(path)) {
-      throw new CheckpointException("safetensors file not found: " + path);
-    }
-    FileChannel channel = null;
+    FileChannel channel = CheckpointFiles.open(path);
     try {
-      channel = FileChannel.open(path, StandardOpenOption.READ);
       SafetensorsFile file = parse(path, channel);
       channel = null; // now owned by file
       return file;
     } catch (IOException e) {
-      throw new CheckpointException(path + ": cannot read: " + e.getMessage(), e);
+      throw CheckpointFiles.cannotRead(path, e);
     } finally {
       if (channel != null) {
         try {
@@ -111,121 +102,9 @@ public final class SafetensorsFile implements AutoCloseable {
     }
     ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
     readFully(channel, headerBytes, 8);
-    String headerText = new String(headerBytes.array(), StandardCharsets.UTF_8);
-    JsonObject header = parseHeader(path, headerText);
-
     long dataStart = 8 + headerLength;
-    long dataSize = fileSize - dataStart;
-    Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-    Map<String, String> metadata = Map.of();
-    for (Map.Entry<String, JsonElement> entry : header.entrySet()) {
-      if (entry.getKey().equals(METADATA_KEY)) {
-        metadata = parseMetadata(path, entry.getValue());
-      } else {
-        TensorInfo info = parseEntry(path, entry.getKey(), entry.getValue());
-        checkOffsets(path, info, dataSize);
-        tensors.put(info.name(), info);
-      }
-    }
-    return new SafetensorsFile(path, channel, dataStart, Collections.unmodifiableMap(tensors), metadata);
-  }
-
-  private static JsonObject parseHeader(Path path, String text) {
-    JsonElement parsed;
-    try {
-      parsed = JsonParser.parseString(text);
-    } catch (JsonParseException e) {
-      throw new CheckpointException(path + ": corrupt header JSON: " + e.getMessage(), e);
-    }
-    if (!parsed.isJsonObject()) {
-      throw new CheckpointException(path + ": corrupt header JSON: not an object");
-    }
-    return parsed.getAsJsonObject();
-  }
-
-  private static Map<String, String> parseMetadata(Path path, JsonElement value) {
-    if (!value.isJsonObject()) {
-      throw new CheckpointException(path + ": header " + METADATA_KEY + " is not an object");
-    }
-    Map<String, String> metadata = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonElement> e : value.getAsJsonObject().entrySet()) {
-      JsonElement v = e.getValue();
-      if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-        throw new CheckpointException(
-            path + ": header " + METADATA_KEY + " value of '" + e.getKey() + "' is not a string");
-      }
-      metadata.put(e.getKey(), v.getAsString());
-    }
-    return Collections.unmodifiableMap(metadata);
-  }
-
-  private static TensorInfo parseEntry(Path path, String name, JsonElement element) {
-    String where = path + ": tensor '" + name + "'";
-    if (!element.isJsonObject()) {
-      throw new CheckpointException(where + ": header entry is not an object");
-    }
-    JsonObject entry = element.getAsJsonObject();
-    for (String field : new String[] {"dtype", "shape", "data_offsets"}) {
-      if (!entry.has(field) || entry.get(field).isJsonNull()) {
-        throw new CheckpointException(where + ": header entry is missing '" + field + "'");
-      }
-    }
-    JsonElement dtypeElement = entry.get("dtype");
-    if (!dtypeElement.isJsonPrimitive() || !dtypeElement.getAsJsonPrimitive().isString()) {
-      throw new CheckpointException(where + ": dtype is not a string: " + dtypeElement);
-    }
-    String dtypeName = dtypeElement.getAsString();
-    SafetensorsDtype dtype =
-        SafetensorsDtype.parse(dtypeName)
-            .orElseThrow(() -> new CheckpointException(
-                where + ": unknown dtype '" + dtypeName + "'"));
-    long[] shape = longArray(where, "shape", entry.get("shape"), -1);
-    long[] offsets = longArray(where, "data_offsets", entry.get("data_offsets"), 2);
-    return new TensorInfo(name, dtype, shape, offsets[0], offsets[1]);
-  }
-
-  private static long[] longArray(String where, String field, JsonElement element, int length) {
-    String problem = where + ": " + field + " must be an array of non-negative integers";
-    if (!element.isJsonArray()) {
-      throw new CheckpointException(problem + ", got " + element);
-    }
-    JsonArray array = element.getAsJsonArray();
-    if (length >= 0 && array.size() != length) {
-      throw new CheckpointException(problem + " of length " + length + ", got " + element);
-    }
-    long[] values = new long[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      try {
-        values[i] = array.get(i).getAsBigDecimal().longValueExact();
-      } catch (RuntimeException e) {
-        throw new CheckpointException(problem + ", got " + element);
-      }
-      if (values[i] < 0) {
-        throw new CheckpointException(problem + ", got " + element);
-      }
-    }
-    return values;
-  }
-
-  private static void checkOffsets(Path path, TensorInfo info, long dataSize) {
-    String where = path + ": tensor '" + info.name() + "'";
-    long expectedBytes;
-    try {
-      expectedBytes = Math.multiplyExact(info.numel(), info.dtype().byteSize());
-    } catch (ArithmeticException e) {
-      throw new CheckpointException(where + ": shape " + info.shapeString() + " is too large");
-    }
-    if (info.begin() > info.end() || info.end() > dataSize) {
-      throw new CheckpointException(
-          where + ": data_offsets [" + info.begin() + ", " + info.end()
-              + "] lie outside the data region of " + dataSize + " bytes");
-    }
-    if (info.byteLength() != expectedBytes) {
-      throw new CheckpointException(
-          where + ": data_offsets [" + info.begin() + ", " + info.end() + "] span "
-              + info.byteLength() + " bytes, but shape " + info.shapeString() + " of "
-              + info.dtype() + " needs " + expectedBytes);
-    }
+    SafetensorsHeader header = SafetensorsHeader.parse(path, headerBytes.array(), fileSize - dataStart);
+    return new SafetensorsFile(path, channel, dataStart, header.tensors(), header.metadata());
   }
 
   private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
@@ -296,8 +175,35 @@ public final class SafetensorsFile implements AutoCloseable {
     try {
       return channel.map(MapMode.READ_ONLY, dataStart + info.begin() + offset, length, arena);
     } catch (IOException e) {
-      throw new CheckpointException(path + ": cannot map tensor '" + name + "': " + e.getMessage(), e);
+      throw new CheckpointException(
+          path + ": cannot map tensor '" + name + "': " + CheckpointFiles.reason(e), e);
     }
+  }
+
+  /**
+   * Bytes {@code [offset, offset + length)} of tensor {@code name}, read (not mapped) into memory
+   * of {@code arena}: they stay as they were whatever later happens to the file.
+   *
+   * @throws CheckpointException if the tensor is absent, or the file cannot be read or has become
+   *     shorter than its header says
+   * @throws IndexOutOfBoundsException if the range is not within the tensor
+   */
+  public MemorySegment copy(String name, long offset, long length, Arena arena) {
+    TensorInfo info = info(name);
+    java.util.Objects.checkFromIndexSize(offset, length, info.byteLength());
+    MemorySegment out = arena.allocate(length, 64);
+    long at = dataStart + info.begin() + offset;
+    try {
+      for (long done = 0; done < length; ) {
+        int n = (int) Math.min(COPY_CHUNK_BYTES, length - done);
+        readFully(channel, out.asSlice(done, n).asByteBuffer(), at + done);
+        done += n;
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(path + ": cannot read tensor '" + name + "': "
+          + CheckpointFiles.reason(e), e);
+    }
+    return out.asReadOnly();
   }
 
   /**
@@ -322,7 +228,7 @@ public final class SafetensorsFile implements AutoCloseable {
       return reader.read(channel, dataStart, info, manager, target);
     } catch (IOException e) {
       throw new CheckpointException(
-          path + ": cannot read tensor '" + name + "': " + e.getMessage(), e);
+          path + ": cannot read tensor '" + name + "': " + CheckpointFiles.reason(e), e);
     }
   }
 
@@ -332,7 +238,7 @@ public final class SafetensorsFile implements AutoCloseable {
     try {
       channel.close();
     } catch (IOException e) {
-      throw new CheckpointException(path + ": cannot close: " + e.getMessage(), e);
+      throw new CheckpointException(path + ": cannot close: " + CheckpointFiles.reason(e), e);
     }
   }
 }

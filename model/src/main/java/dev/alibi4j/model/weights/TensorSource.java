@@ -31,7 +31,8 @@ public interface TensorSource extends AutoCloseable {
 
   /**
    * Bytes {@code [offset, offset + length)} of {@code name}'s contiguous row-major data, read-only
-   * and valid until {@code arena} closes (mapped from the file where possible).
+   * and valid until {@code arena} closes: mapped from the file, or read into the arena's memory
+   * when the source was opened not to map ({@link dev.alibi4j.model.LoadOptions#mmap()}).
    *
    * @throws dev.alibi4j.model.CheckpointException naming the file when the bytes cannot be read
    */

@@ -22,7 +22,8 @@ import java.util.stream.IntStream;
  * copy). Any other is converted (or quantized) into memory of the weights' {@link #storage()}
  * arena, reading its source through a temporary mapping that is released as soon as the matrix is
  * done, so resident memory never holds both copies of more than one matrix. float16 refuses
- * values it cannot hold.
+ * values it cannot hold. Every weight must be finite: NaN and infinities are refused by name and
+ * position (a scan of the mapped bytes at memory speed, or a by-product of conversion).
  *
  * <p>Hugging Face saves a model's body with or without the {@value #PREFIX} prefix ({@code
  * bigscience/bloom-560m} has none, a re-saved {@code BloomForCausalLM} has it), so each name is
@@ -90,6 +91,11 @@ public final class WeightLoader {
     try (Arena window = Arena.ofConfined()) {
       WeightRows.read(from, source.map(stored, 0, n * from.rowBytes(1), window), 0, n, values, 0);
     }
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw nonFinite(info, i, Float.isNaN(values[i]));
+      }
+    }
     return manager.create(values, new ai.djl.ndarray.types.Shape(expectedShape));
   }
 
@@ -105,8 +111,12 @@ public final class WeightLoader {
     WeightType to = (type == null ? from : type).storageFor(cols);
     if (to == from) {
       MemorySegment bytes = source.map(stored, 0, from.rowBytes(cols) * rows, storage);
-      if (bytes.isMapped()) { // a source may copy what it cannot map (a strided view)
+      if (bytes.isMapped()) { // a source may copy what it cannot map (a strided view, --no-mmap)
         bytes.load(); // the load, not the first request, pays the page faults
+      }
+      long bad = NonFinite.find(bytes, from, (long) rows * cols);
+      if (bad >= 0) {
+        throw nonFinite(source.describe(stored), bad, NonFinite.isNaN(bytes, from, bad));
       }
       return WeightMatrix.of(bytes, to, rows, cols);
     }
@@ -121,7 +131,11 @@ public final class WeightLoader {
       try (Arena window = Arena.ofShared()) {
         MemorySegment in = source.map(stored, first * inRow, count * inRow, window);
         MemorySegment out = converted.asSlice(first * outRow, count * outRow);
-        float largest = convert(in, from, out, to, count, cols);
+        float largest = convert(in, from, out, to, count, cols); // NaN or ∞ when one is there
+        if (!Float.isFinite(largest)) {
+          long bad = NonFinite.find(in, from, (long) count * cols);
+          throw nonFinite(source.describe(stored), first * (long) cols + bad, NonFinite.isNaN(in, from, bad));
+        }
         if (to == WeightType.F16 && !(largest <= 65504f)) {
           throw new CheckpointException(String.format(Locale.ROOT,
               "%s: tensor '%s' holds values up to %g, beyond float16's largest 65504: load it as bf16 or f32",
@@ -146,6 +160,17 @@ public final class WeightLoader {
       }
       return max;
     }).max().orElse(0);
+  }
+
+  /** The error for a NaN or infinity at element {@code index} (row-major) of {@code info}. */
+  private static CheckpointException nonFinite(StoredTensor info, long index, boolean nan) {
+    long[] shape = info.shape();
+    String at = shape.length == 2
+        ? "[" + index / shape[1] + ", " + index % shape[1] + "]"
+        : "[" + index + "]";
+    return new CheckpointException(info.file() + ": tensor '" + info.name() + "' holds "
+        + (nan ? "NaN" : "an infinite value") + " at " + at + ": every weight must be finite"
+        + " (one NaN makes every logit NaN)");
   }
 
   private static WeightType storedType(StoredTensor info) {
