@@ -35,8 +35,14 @@ import java.util.List;
  * Kernel}, with only the attention in libtorch: that is what reads each weight once per token at
  * memory speed. Weights that live in libtorch arrays (a trainer's) always take the NDArray path.
  *
- * <p>It owns its weights: closing it frees them and the shared mask. Sessions are independent;
- * the model may serve several at once, each from one thread.
+ * <p>Thread safety: one model may be shared by many threads, each running its own sessions; a
+ * session must be used by one thread at a time. It owns its weights: {@link #close()} waits for
+ * the calls in flight (session appends, {@link #forwardFull}), then frees the weights, the shared
+ * mask and every session's KV cache. Any call that starts after that, including on a session
+ * created before, throws {@link IllegalStateException} ("model is closed") and touches no freed
+ * memory. Generations are not cancelled here (the engine does not know them): a {@link
+ * dev.alibi4j.engine.generation.Generator} driving this model fails at its next step with that
+ * exception; {@code AlibiLM.close()} cancels its generations first.
  */
 public final class AlibiTransformer implements CausalLanguageModel, AutoCloseable {
 
@@ -50,6 +56,7 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
   private final LayerNorm finalNorm;
   private final Linear lmHead; // [vocab, hidden]
   private final AlibiMask mask;
+  private final CloseGuard guard = new CloseGuard("model", this::release);
 
   /**
    * A model on the preferred kernel ({@link Kernels#preferred()}).
@@ -146,9 +153,20 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     return kernel;
   }
 
+  /** @throws IllegalStateException when the model is closed */
   @Override
   public InferenceSession newSession() {
-    return new AlibiSession(this, new KvCache(weights.manager(), config.numLayers()));
+    guard.enter();
+    try {
+      return new AlibiSession(this, new KvCache(weights.manager(), config.numLayers()));
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /** Guards every use of the native memory; sessions enter it around each call. */
+  CloseGuard guard() {
+    return guard;
   }
 
   /** Whether one-position steps run in Java (every matrix is bytes). */
@@ -197,7 +215,12 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
    * @return logits {@code [batch, seq, vocab]}
    */
   public NDArray forwardFull(NDArray tokens) {
-    return forward(tokens, null, LogitPositions.ALL);
+    guard.enter();
+    try {
+      return forward(tokens, null, LogitPositions.ALL);
+    } finally {
+      guard.exit();
+    }
   }
 
   /**
@@ -264,9 +287,20 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     return out;
   }
 
+  /**
+   * Refuses new calls, waits for those in flight, then frees the weights, the mask and every
+   * session's KV cache. Idempotent.
+   */
   @Override
   public void close() {
-    mask.close();
-    weights.close();
+    guard.close();
+  }
+
+  private void release() {
+    try {
+      mask.close();
+    } finally {
+      weights.close();
+    }
   }
 }

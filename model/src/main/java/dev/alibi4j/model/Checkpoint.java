@@ -64,10 +64,16 @@ public record Checkpoint(
    * the file when it stores them so, else converted (or quantized) while loading; vectors are
    * float32.
    *
+   * <p>A pending interrupt of the calling thread does not stop the load; it is set again after.
+   *
    * @param type storage type of the matrices; null keeps the checkpoint's own
    * @throws CheckpointException naming the file and the tensor or field at fault
    */
   public static Checkpoint load(Path dir, WeightType type) {
+    return InterruptsDeferred.load(dir, () -> read(dir, type));
+  }
+
+  private static Checkpoint read(Path dir, WeightType type) {
     TorchEnvironment.prepare(); // before libtorch loads
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException("checkpoint directory not found: " + dir);
