@@ -138,6 +138,10 @@ final class AlibiSession implements InferenceSession {
             "token id " + ids[i] + " at index " + i + " is outside the vocabulary [0, " + vocab + ")");
       }
     }
+    int cached = cache.length();
+    ContextLimit.check(
+        "the sequence of " + cached + " tokens + " + ids.length + " new", (long) cached + ids.length,
+        model.maxContext());
   }
 
   @Override

@@ -43,6 +43,9 @@ import java.util.List;
  * memory. Generations are not cancelled here (the engine does not know them): a {@link
  * dev.alibi4j.engine.generation.Generator} driving this model fails at its next step with that
  * exception; {@code AlibiLM.close()} cancels its generations first.
+ *
+ * <p>Sequences are limited to {@link #maxContext()} tokens, by default derived from the memory
+ * (see {@link ContextLimit}).
  */
 public final class AlibiTransformer implements CausalLanguageModel, AutoCloseable {
 
@@ -57,6 +60,7 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
   private final Linear lmHead; // [vocab, hidden]
   private final AlibiMask mask;
   private final CloseGuard guard = new CloseGuard("model", this::release);
+  private volatile int maxContext;
 
   /**
    * A model on the preferred kernel ({@link Kernels#preferred()}).
@@ -100,6 +104,8 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
       }
     }
     this.mask = new AlibiMask(weights.manager(), slopes, DataType.FLOAT32);
+    long weightBytes = weights.matrices().stream().mapToLong(WeightMatrix::byteSize).sum();
+    this.maxContext = ContextLimit.defaultFor(config, weightBytes, ContextLimit.physicalMemory());
   }
 
   private static DecoderBlock block(TransformerConfig c, LayerWeights w, Kernel kernel, NDManager manager) {
@@ -162,6 +168,28 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     } finally {
       guard.exit();
     }
+  }
+
+  /**
+   * The longest sequence a session accepts, in tokens: by default {@link
+   * ContextLimit#defaultFor}'s bound for this model and machine.
+   */
+  @Override
+  public int maxContext() {
+    return maxContext;
+  }
+
+  /**
+   * Sets the longest sequence sessions accept from now on (sequences already longer are not cut,
+   * but cannot grow).
+   *
+   * @param tokens at least 1
+   */
+  public void setMaxContext(int tokens) {
+    if (tokens < 1) {
+      throw new IllegalArgumentException("maxContext must be >= 1, got " + tokens);
+    }
+    this.maxContext = tokens;
   }
 
   /** Guards every use of the native memory; sessions enter it around each call. */

@@ -12,6 +12,8 @@ public interface InferenceSession extends AutoCloseable {
    *
    * @param ids at least one token id, each in {@code [0, vocabSize)}
    * @return logits {@code [vocab]} as float32
+   * @throws IllegalArgumentException when the sequence would pass the model's {@link
+   *     CausalLanguageModel#maxContext() maximum context}
    * @throws IllegalStateException when the session or its model is closed
    */
   float[] append(int[] ids);

@@ -3,6 +3,7 @@ package dev.alibi4j.model;
 import dev.alibi4j.engine.AlibiTransformer;
 import dev.alibi4j.engine.CausalLanguageModel;
 import dev.alibi4j.engine.CloseGuard;
+import dev.alibi4j.engine.ContextLimit;
 import dev.alibi4j.engine.InferenceSession;
 import dev.alibi4j.engine.TransformerConfig;
 import dev.alibi4j.engine.generation.Cancellation;
@@ -49,6 +50,9 @@ import java.util.Set;
  * <p><b>Cancelling.</b> Interrupting the generating thread ends its generation with {@code
  * CANCELLED} (the interrupt flag stays set); a caller that does not own the thread passes a
  * {@link Cancellation} and cancels it. A pending interrupt does not stop {@code load}.
+ *
+ * <p><b>Limits.</b> Every sequence is limited to {@link #maxContext()} tokens, checked before any
+ * work; see {@link ContextLimit} for the default and {@link #setMaxContext(int)} to change it.
  */
 public final class AlibiLM implements AutoCloseable {
 
@@ -198,6 +202,8 @@ public final class AlibiLM implements AutoCloseable {
    * before the next step once {@code cancellation} is cancelled (null: only by an interrupt or
    * {@link #close()}).
    *
+   * @throws IllegalArgumentException when the prompt plus {@code maxNewTokens} exceeds {@link
+   *     #maxContext()}, before any work
    * @throws IllegalStateException when the model is closed, or returns NaN logits
    */
   public GenerationResult generate(
@@ -217,16 +223,42 @@ public final class AlibiLM implements AutoCloseable {
     }
   }
 
-  /** Logits {@code [ids.length][vocab]} at every position of {@code ids} (float32). */
+  /**
+   * Logits {@code [ids.length][vocab]} at every position of {@code ids} (float32).
+   *
+   * @throws IllegalArgumentException when {@code ids} are more than {@link #maxContext()}
+   */
   public float[][] logits(int[] ids) {
     guard.enter();
     try {
+      if (ids != null) {
+        ContextLimit.check("a sequence of token ids", ids.length, maxContext());
+      }
       try (InferenceSession session = model.newSession()) {
         return session.appendAll(ids);
       }
     } finally {
       guard.exit();
     }
+  }
+
+  /**
+   * The longest sequence accepted, in tokens: prompt plus new tokens for {@code generate}, the ids
+   * for {@code logits}, any session's length. The default is derived from the model's size and the
+   * machine's memory ({@link ContextLimit}).
+   */
+  public int maxContext() {
+    return model.maxContext();
+  }
+
+  /**
+   * Sets {@link #maxContext()} (ALiBi extrapolates: a limit past the training length is fine when
+   * the memory allows it).
+   *
+   * @param tokens at least 1
+   */
+  public void setMaxContext(int tokens) {
+    model.setMaxContext(tokens);
   }
 
   /** The model, for callers that drive it directly (evaluation, custom decoding loops). */

@@ -1,6 +1,7 @@
 package dev.alibi4j.engine.generation;
 
 import dev.alibi4j.engine.CausalLanguageModel;
+import dev.alibi4j.engine.ContextLimit;
 import dev.alibi4j.engine.InferenceSession;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,17 +30,21 @@ public final class Generator {
 
   /**
    * @param model the model to drive; a session is opened and closed here
-   * @param promptIds at least one id, each in {@code [0, vocab)}
+   * @param promptIds at least one id, each in {@code [0, vocab)}; with {@code maxNewTokens} at
+   *     most {@link CausalLanguageModel#maxContext()} tokens
    * @param decoder incremental detokenizer, or null to generate ids only (text is then null)
    * @param listener called per token, or null
    * @param cancellation ends the generation before its next step once cancelled; null for none
-   * @throws IllegalArgumentException for a bad prompt, before any work
+   * @throws IllegalArgumentException for a bad prompt or one too long for the model, before any work
    * @throws IllegalStateException when the model returns NaN logits
    */
   public GenerationResult generate(
       CausalLanguageModel model, int[] promptIds, GenerationParams params, TextDecoder decoder,
       TokenListener listener, Cancellation cancellation) {
     checkPrompt(promptIds, model.vocabSize());
+    ContextLimit.check(
+        "a prompt of " + promptIds.length + " tokens + " + params.maxNewTokens() + " new tokens",
+        (long) promptIds.length + params.maxNewTokens(), model.maxContext());
     if (decoder == null && !params.stopStrings().isEmpty()) {
       throw new IllegalArgumentException(
           "stop strings need text, but there is no decoder (no tokenizer): " + params.stopStrings());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** NaN logits: a clear error, never a quiet wrong answer. */
+/** NaN logits and the model's maximum context: clear errors, never a quiet wrong answer. */
 class GeneratorLimitsTest {
 
   private final Generator generator = new Generator();
@@ -56,5 +56,18 @@ class GeneratorLimitsTest {
     assertMentions(assertThrows(IllegalArgumentException.class, () -> Sampler.greedy().sample(logits)), "NaN", "0");
     assertMentions(assertThrows(IllegalArgumentException.class, () -> new RandomSampler(1).sample(logits)), "NaN", "0");
     assertEquals(2, Sampler.greedy().sample(new float[] {0, 1, 2}));
+  }
+
+  @Test
+  void promptPlusNewTokensPastTheMaximumContextIsRefusedBeforeAnyWork() {
+    FakeModel model = FakeModel.flat(4);
+    model.maxContext = 10;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> generator.generate(model, new int[] {1, 2, 3, 1, 2}, GenerationParams.builder().maxNewTokens(6).build(), null, null));
+    assertMentions(e, "5 tokens", "6 new tokens", "11", "maximum context of 10");
+    assertEquals(0, model.opened, "no session before the check");
+
+    GenerationResult r = generator.generate(model, new int[] {1, 2, 3, 1, 2}, GenerationParams.builder().maxNewTokens(5).build(), null, null);
+    assertEquals(5, r.generatedTokens(), "exactly the limit is accepted");
   }
 }

@@ -2,6 +2,7 @@ package dev.alibi4j.examples.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.alibi4j.engine.ContextLimit;
 import dev.alibi4j.engine.eval.PerplexityResult;
 import dev.alibi4j.engine.eval.WindowedPerplexity;
 import dev.alibi4j.model.AlibiLM;
@@ -36,6 +37,7 @@ final class PerplexityCommand implements Command {
           --context N     window length in tokens (default 128)
           --stride S      distance between windows (default: N, non-overlapping)
           --dtype T       weights in memory: f32, f16, bf16, q8_0 or auto (default: as stored)
+          --max-context N longest window accepted (default: from the model's size and the memory)
           --unigram       also report a unigram model of the same tokens, add-one smoothed,
                           estimated on the first 90% with --held-out (else on the scored text
                           itself, in-sample)
@@ -45,7 +47,7 @@ final class PerplexityCommand implements Command {
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options o = Options.parse(args, Set.of("--model", "--file", "--context", "--stride", "--dtype"),
+    Options o = Options.parse(args, Set.of("--model", "--file", "--context", "--stride", "--dtype", MaxContextOption.NAME),
         Set.of("--held-out", "--unigram", "--json"));
     Path file = Path.of(o.required("--file"));
     Integer contextOption = o.integer("--context", 2);
@@ -55,6 +57,7 @@ final class PerplexityCommand implements Command {
     if (stride > context) {
       throw new UsageException("option --stride must be <= --context (" + context + "), got " + stride);
     }
+    Integer maxContext = MaxContextOption.parse(o);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("text file not found: " + file);
     }
@@ -64,6 +67,8 @@ final class PerplexityCommand implements Command {
     String restText = new String(Arrays.copyOf(bytes, split), StandardCharsets.UTF_8);
     Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve();
     try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o))) {
+      MaxContextOption.apply(maxContext, lm);
+      ContextLimit.check("a perplexity window (--context)", context, lm.maxContext()); // before tokenizing
       if (lm.tokenizer().isEmpty()) {
         throw new IllegalArgumentException("perplexity needs tokenizer.json, which " + dir + " does not have");
       }

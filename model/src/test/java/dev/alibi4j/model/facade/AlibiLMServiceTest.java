@@ -1,11 +1,13 @@
 package dev.alibi4j.model.facade;
 
+import static dev.alibi4j.model.testing.Messages.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alibi4j.engine.ContextLimit;
 import dev.alibi4j.engine.InferenceSession;
 import dev.alibi4j.engine.generation.Cancellation;
 import dev.alibi4j.engine.generation.FinishReason;
@@ -191,4 +193,26 @@ class AlibiLMServiceTest {
     }
   }
 
+  // ---- limits
+
+  @Test
+  void theMaximumContextIsCheckedBeforeAnyWorkAndCanBeChanged() {
+    try (AlibiLM lm = AlibiLM.load(dir)) {
+      assertTrue(lm.maxContext() >= ContextLimit.FLOOR && lm.maxContext() <= ContextLimit.CAP, "" + lm.maxContext());
+      lm.setMaxContext(8);
+      assertEquals(8, lm.maxContext());
+      assertMentions(assertThrows(IllegalArgumentException.class,
+          () -> lm.generate(new int[] {1, 2, 3, 4, 5}, greedy(4), null)), "5 tokens", "4 new tokens", "= 9 tokens", "maximum context of 8");
+      assertMentions(assertThrows(IllegalArgumentException.class,
+          () -> lm.logits(new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9})), "9 tokens", "maximum context of 8");
+      try (InferenceSession session = lm.newSession()) {
+        session.append(new int[] {1, 2, 3, 4, 5, 6, 7});
+        session.append(new int[] {8});
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> session.append(new int[] {9})), "maximum context of 8");
+      }
+      assertEquals(4, lm.generate(new int[] {1, 2, 3, 4}, greedy(4), null).generatedTokens(), "the limit itself is fine");
+      assertEquals(8, lm.logits(new int[] {1, 2, 3, 4, 5, 6, 7, 8}).length);
+      assertThrows(IllegalArgumentException.class, () -> lm.setMaxContext(0));
+    }
+  }
 }
