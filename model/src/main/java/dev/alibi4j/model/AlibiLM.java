@@ -53,13 +53,23 @@ import java.util.Set;
  *
  * <p><b>Limits.</b> Every sequence is limited to {@link #maxContext()} tokens, checked before any
  * work; see {@link ContextLimit} for the default and {@link #setMaxContext(int)} to change it.
+ *
+ * <p><b>JVM-wide setting.</b> Loading this class sets the system property {@code
+ * ai.djl.offline=true} unless it is already set, which stops every DJL user in the JVM from
+ * downloading (DJL's model zoo included). alibi4j's native libraries come from the classpath and
+ * need no network either way; the property stops DJL's usage tracking (requests to the EC2
+ * metadata address) and, on CUDA machines, a download of a CUDA build of DJL's tokenizer library.
+ * DJL reads it only JVM-wide, so it cannot be scoped to alibi4j; set {@code
+ * -Dai.djl.offline=false} to keep DJL online (and {@code OPT_OUT_TRACKING=true} to skip the
+ * tracking).
  */
 public final class AlibiLM implements AutoCloseable {
 
   static {
     TorchEnvironment.prepare(); // before libtorch loads
-    // No network at run time: DJL would otherwise look for native libraries and "call home"
-    // online. A caller who sets the property explicitly keeps their choice.
+    // No network at run time: online, DJL's usage tracking contacts the EC2 metadata address and,
+    // with CUDA present, its tokenizer library downloads a CUDA build. DJL has no per-call switch;
+    // a caller who sets the property explicitly keeps their choice (see the class comment).
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
