@@ -13,6 +13,10 @@ import java.util.Arrays;
  * A sequence being decoded by an {@link AlibiTransformer}. Every step runs inside its own
  * {@link NDScope}, so intermediate arrays are freed at once and long generations keep a flat
  * native footprint; only the KV cache persists between steps.
+ *
+ * <p>Every call holds the model's {@link CloseGuard}: the model cannot free the weights (or this
+ * session's KV cache, which lives under them) while it runs, and after the model is closed every
+ * call fails with "model is closed" before touching native memory.
  */
 final class AlibiSession implements InferenceSession {
 
@@ -42,13 +46,18 @@ final class AlibiSession implements InferenceSession {
 
   @Override
   public float[] append(int[] ids, float[] reuse) {
-    if (ids != null && ids.length == 1 && model.decodesInJava()) {
-      checkIds(ids);
-      float[] logits = reuse != null && reuse.length >= model.vocabSize() ? reuse : new float[model.vocabSize()];
-      decode(ids[0], logits);
-      return logits;
+    checkIds(ids);
+    model.guard().enter();
+    try {
+      if (ids.length == 1 && model.decodesInJava()) {
+        float[] logits = reuse != null && reuse.length >= model.vocabSize() ? reuse : new float[model.vocabSize()];
+        decode(ids[0], logits);
+        return logits;
+      }
+      return run(ids, true)[0]; // a prefill's one row: allocated once per prompt
+    } finally {
+      model.guard().exit();
     }
-    return run(ids, true)[0]; // a prefill's one row: allocated once per prompt
   }
 
   /** One token through the Java path (see {@link AlibiTransformer#decode}). */
@@ -64,11 +73,16 @@ final class AlibiSession implements InferenceSession {
 
   @Override
   public float[][] appendAll(int[] ids) {
-    return run(ids, false);
+    checkIds(ids);
+    model.guard().enter();
+    try {
+      return run(ids, false);
+    } finally {
+      model.guard().exit();
+    }
   }
 
   private float[][] run(int[] ids, boolean lastOnly) {
-    checkIds(ids);
     float[][] rows = new float[lastOnly ? 1 : ids.length][];
     for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
       int end = Math.min(ids.length, start + PREFILL_CHUNK);
@@ -124,6 +138,10 @@ final class AlibiSession implements InferenceSession {
             "token id " + ids[i] + " at index " + i + " is outside the vocabulary [0, " + vocab + ")");
       }
     }
+    int cached = cache.length();
+    ContextLimit.check(
+        "the sequence of " + cached + " tokens + " + ids.length + " new", (long) cached + ids.length,
+        model.maxContext());
   }
 
   @Override
@@ -131,14 +149,33 @@ final class AlibiSession implements InferenceSession {
     return cache.length();
   }
 
+  /**
+   * Frees the KV cache, unless the model is closed: it then freed the cache itself. The step
+   * buffers belong to no model and are freed in either case.
+   */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      model.guard().enter();
+    } catch (IllegalStateException modelClosed) {
+      closeStepBuffers();
+      return;
+    }
+    try {
       cache.close();
-      if (stepManager != null) {
-        stepManager.close();
-      }
+    } finally {
+      model.guard().exit();
+      closeStepBuffers();
+    }
+  }
+
+  private void closeStepBuffers() {
+    if (stepManager != null) {
+      stepManager.close();
     }
   }
 }

@@ -35,8 +35,17 @@ import java.util.List;
  * Kernel}, with only the attention in libtorch: that is what reads each weight once per token at
  * memory speed. Weights that live in libtorch arrays (a trainer's) always take the NDArray path.
  *
- * <p>It owns its weights: closing it frees them and the shared mask. Sessions are independent;
- * the model may serve several at once, each from one thread.
+ * <p>Thread safety: one model may be shared by many threads, each running its own sessions; a
+ * session must be used by one thread at a time. It owns its weights: {@link #close()} waits for
+ * the calls in flight (session appends, {@link #forwardFull}), then frees the weights, the shared
+ * mask and every session's KV cache. Any call that starts after that, including on a session
+ * created before, throws {@link IllegalStateException} ("model is closed") and touches no freed
+ * memory. Generations are not cancelled here (the engine does not know them): a {@link
+ * dev.alibi4j.engine.generation.Generator} driving this model fails at its next step with that
+ * exception; {@code AlibiLM.close()} cancels its generations first.
+ *
+ * <p>Sequences are limited to {@link #maxContext()} tokens, by default derived from the memory
+ * (see {@link ContextLimit}).
  */
 public final class AlibiTransformer implements CausalLanguageModel, AutoCloseable {
 
@@ -50,6 +59,8 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
   private final LayerNorm finalNorm;
   private final Linear lmHead; // [vocab, hidden]
   private final AlibiMask mask;
+  private final CloseGuard guard = new CloseGuard("model", this::release);
+  private volatile int maxContext;
 
   /**
    * A model on the preferred kernel ({@link Kernels#preferred()}).
@@ -93,6 +104,8 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
       }
     }
     this.mask = new AlibiMask(weights.manager(), slopes, DataType.FLOAT32);
+    long weightBytes = weights.matrices().stream().mapToLong(WeightMatrix::byteSize).sum();
+    this.maxContext = ContextLimit.defaultFor(config, weightBytes, ContextLimit.physicalMemory());
   }
 
   private static DecoderBlock block(TransformerConfig c, LayerWeights w, Kernel kernel, NDManager manager) {
@@ -146,9 +159,42 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     return kernel;
   }
 
+  /** @throws IllegalStateException when the model is closed */
   @Override
   public InferenceSession newSession() {
-    return new AlibiSession(this, new KvCache(weights.manager(), config.numLayers()));
+    guard.enter();
+    try {
+      return new AlibiSession(this, new KvCache(weights.manager(), config.numLayers()));
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /**
+   * The longest sequence a session accepts, in tokens: by default {@link
+   * ContextLimit#defaultFor}'s bound for this model and machine.
+   */
+  @Override
+  public int maxContext() {
+    return maxContext;
+  }
+
+  /**
+   * Sets the longest sequence sessions accept from now on (sequences already longer are not cut,
+   * but cannot grow).
+   *
+   * @param tokens at least 1
+   */
+  public void setMaxContext(int tokens) {
+    if (tokens < 1) {
+      throw new IllegalArgumentException("maxContext must be >= 1, got " + tokens);
+    }
+    this.maxContext = tokens;
+  }
+
+  /** Guards every use of the native memory; sessions enter it around each call. */
+  CloseGuard guard() {
+    return guard;
   }
 
   /** Whether one-position steps run in Java (every matrix is bytes). */
@@ -197,7 +243,12 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
    * @return logits {@code [batch, seq, vocab]}
    */
   public NDArray forwardFull(NDArray tokens) {
-    return forward(tokens, null, LogitPositions.ALL);
+    guard.enter();
+    try {
+      return forward(tokens, null, LogitPositions.ALL);
+    } finally {
+      guard.exit();
+    }
   }
 
   /**
@@ -264,9 +315,20 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     return out;
   }
 
+  /**
+   * Refuses new calls, waits for those in flight, then frees the weights, the mask and every
+   * session's KV cache. Idempotent.
+   */
   @Override
   public void close() {
-    mask.close();
-    weights.close();
+    guard.close();
+  }
+
+  private void release() {
+    try {
+      mask.close();
+    } finally {
+      weights.close();
+    }
   }
 }

@@ -11,4 +11,12 @@ public interface CausalLanguageModel {
 
   /** Starts an empty sequence with its own KV cache. Close it to free the cache. */
   InferenceSession newSession();
+
+  /**
+   * The longest sequence a session accepts, in tokens; callers check their prompt and budget
+   * against it before any work. Unbounded unless the model says otherwise.
+   */
+  default int maxContext() {
+    return Integer.MAX_VALUE;
+  }
 }

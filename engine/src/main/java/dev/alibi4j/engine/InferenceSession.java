@@ -1,7 +1,8 @@
 package dev.alibi4j.engine;
 
 /**
- * One growing token sequence and its KV cache. Not thread-safe.
+ * One growing token sequence and its KV cache. Use it from one thread at a time (its model may
+ * serve many sessions on many threads at once).
  */
 public interface InferenceSession extends AutoCloseable {
 
@@ -11,6 +12,9 @@ public interface InferenceSession extends AutoCloseable {
    *
    * @param ids at least one token id, each in {@code [0, vocabSize)}
    * @return logits {@code [vocab]} as float32
+   * @throws IllegalArgumentException when the sequence would pass the model's {@link
+   *     CausalLanguageModel#maxContext() maximum context}
+   * @throws IllegalStateException when the session or its model is closed
    */
   float[] append(int[] ids);
 

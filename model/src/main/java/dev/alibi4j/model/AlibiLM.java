@@ -2,8 +2,11 @@ package dev.alibi4j.model;
 
 import dev.alibi4j.engine.AlibiTransformer;
 import dev.alibi4j.engine.CausalLanguageModel;
+import dev.alibi4j.engine.CloseGuard;
+import dev.alibi4j.engine.ContextLimit;
 import dev.alibi4j.engine.InferenceSession;
 import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.engine.generation.Cancellation;
 import dev.alibi4j.engine.generation.GenerationParams;
 import dev.alibi4j.engine.generation.GenerationResult;
 import dev.alibi4j.engine.generation.Generator;
@@ -31,15 +34,42 @@ import java.util.Set;
  * }</pre>
  *
  * <p>A checkpoint without {@code tokenizer.json} still works with token ids; the text methods
- * then throw {@link IllegalStateException}. Not thread-safe for generation: use one instance per
- * thread, or sessions from {@link #newSession()} on separate threads.
+ * then throw {@link IllegalStateException}.
+ *
+ * <p><b>Threads.</b> One instance may be shared by many threads: {@code generate}, {@code logits},
+ * {@code encode}, {@code decode} and {@code newSession} may run concurrently, each call with its
+ * own KV cache. A session from {@link #newSession()} must be used by one thread at a time.
+ *
+ * <p><b>Closing.</b> {@link #close()} first cancels the generations in flight (each ends before
+ * its next step with {@link dev.alibi4j.engine.generation.FinishReason#CANCELLED} and the tokens
+ * so far), then waits for every call in flight (a forward pass that has started runs to its end),
+ * then frees the weights and the tokenizer. A call that starts after {@code close()}, including on
+ * a session created before, throws {@link IllegalStateException} ("model is closed"); no call ever
+ * reads freed memory.
+ *
+ * <p><b>Cancelling.</b> Interrupting the generating thread ends its generation with {@code
+ * CANCELLED} (the interrupt flag stays set); a caller that does not own the thread passes a
+ * {@link Cancellation} and cancels it. A pending interrupt does not stop {@code load}.
+ *
+ * <p><b>Limits.</b> Every sequence is limited to {@link #maxContext()} tokens, checked before any
+ * work; see {@link ContextLimit} for the default and {@link #setMaxContext(int)} to change it.
+ *
+ * <p><b>JVM-wide setting.</b> Loading this class sets the system property {@code
+ * ai.djl.offline=true} unless it is already set, which stops every DJL user in the JVM from
+ * downloading (DJL's model zoo included). alibi4j's native libraries come from the classpath and
+ * need no network either way; the property stops DJL's usage tracking (requests to the EC2
+ * metadata address) and, on CUDA machines, a download of a CUDA build of DJL's tokenizer library.
+ * DJL reads it only JVM-wide, so it cannot be scoped to alibi4j; set {@code
+ * -Dai.djl.offline=false} to keep DJL online (and {@code OPT_OUT_TRACKING=true} to skip the
+ * tracking).
  */
 public final class AlibiLM implements AutoCloseable {
 
   static {
     TorchEnvironment.prepare(); // before libtorch loads
-    // No network at run time: DJL would otherwise look for native libraries and "call home"
-    // online. A caller who sets the property explicitly keeps their choice.
+    // No network at run time: online, DJL's usage tracking contacts the EC2 metadata address and,
+    // with CUDA present, its tokenizer library downloads a CUDA build. DJL has no per-call switch;
+    // a caller who sets the property explicitly keeps their choice (see the class comment).
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
@@ -48,6 +78,8 @@ public final class AlibiLM implements AutoCloseable {
   private final Checkpoint checkpoint;
   private final AlibiTransformer model;
   private final Tokenizer tokenizer; // null when the checkpoint has no tokenizer.json
+  private final CloseGuard guard = new CloseGuard("model", this::release);
+  private final Cancellation closing = new Cancellation(); // cancels every generation on close()
 
   private AlibiLM(Checkpoint checkpoint, AlibiTransformer model, Tokenizer tokenizer) {
     this.checkpoint = checkpoint;
@@ -61,17 +93,17 @@ public final class AlibiLM implements AutoCloseable {
    * ({@link HubCache}; nothing is downloaded).
    */
   public static AlibiLM load(String model) {
-    return load(HubCache.resolve(model), null);
+    return load(model, null);
   }
 
   /** Loads {@code model} (see {@link #load(String)}) with its matrices held as {@code type}. */
   public static AlibiLM load(String model, WeightType type) {
-    return load(HubCache.resolve(model), type);
+    return load(model, type, LoadOptions.DEFAULT);
   }
 
   /** Loads {@code model} (see {@link #load(String)}) as {@code type}, with {@code options}. */
   public static AlibiLM load(String model, WeightType type, LoadOptions options) {
-    return load(HubCache.resolve(model), type, options);
+    return InterruptsDeferred.load(model, () -> load(HubCache.resolve(model), type, options));
   }
 
   /** Loads a checkpoint directory with its weights as stored (mapped, no copy). */
@@ -82,6 +114,8 @@ public final class AlibiLM implements AutoCloseable {
   /**
    * Loads a checkpoint directory: {@code config.json}, safetensors weights and, when present,
    * {@code tokenizer.json}.
+   *
+   * <p>A pending interrupt of the calling thread does not stop the load; it is set again after.
    *
    * @param type how the weight matrices are held: {@link WeightType#F32} (exact, 4 bytes a
    *     weight), {@link WeightType#F16} or {@link WeightType#BF16} (2 bytes), {@link
@@ -103,6 +137,10 @@ public final class AlibiLM implements AutoCloseable {
    * @throws UncheckedIOException when {@code tokenizer.json} cannot be loaded
    */
   public static AlibiLM load(Path dir, WeightType type, LoadOptions options) {
+    return InterruptsDeferred.load(dir, () -> open(dir, type, options));
+  }
+
+  private static AlibiLM open(Path dir, WeightType type, LoadOptions options) {
     Checkpoint checkpoint = Checkpoint.load(dir, type, options);
     AlibiTransformer model;
     try {
@@ -135,19 +173,29 @@ public final class AlibiLM implements AutoCloseable {
     return checkpoint.config();
   }
 
-  /** The tokenizer, when the checkpoint has one. */
+  /** The tokenizer, when the checkpoint has one; {@link #close()} closes it with the model. */
   public Optional<Tokenizer> tokenizer() {
     return Optional.ofNullable(tokenizer);
   }
 
   /** Token ids of {@code text}, as Hugging Face's {@code tokenizer(text)} gives them. */
   public int[] encode(String text) {
-    return requireTokenizer().encode(text);
+    guard.enter();
+    try {
+      return requireTokenizer().encode(text);
+    } finally {
+      guard.exit();
+    }
   }
 
   /** Text of {@code ids}, as Hugging Face's {@code tokenizer.decode(ids)}. */
   public String decode(int[] ids) {
-    return requireTokenizer().decode(ids);
+    guard.enter();
+    try {
+      return requireTokenizer().decode(ids);
+    } finally {
+      guard.exit();
+    }
   }
 
   /**
@@ -155,7 +203,17 @@ public final class AlibiLM implements AutoCloseable {
    * Stops at the checkpoint's end-of-sequence tokens unless {@code params} names its own.
    */
   public GenerationResult generate(String prompt, GenerationParams params, TokenListener onToken) {
-    return generate(encode(prompt), params, onToken);
+    return generate(prompt, params, onToken, null);
+  }
+
+  /**
+   * As {@link #generate(String, GenerationParams, TokenListener)}, ending with {@code CANCELLED}
+   * before the next step once {@code cancellation} is cancelled (null: only by an interrupt or
+   * {@link #close()}).
+   */
+  public GenerationResult generate(
+      String prompt, GenerationParams params, TokenListener onToken, Cancellation cancellation) {
+    return generate(encode(prompt), params, onToken, cancellation);
   }
 
   /**
@@ -163,20 +221,71 @@ public final class AlibiLM implements AutoCloseable {
    * decoded when the checkpoint has a tokenizer, and null/empty otherwise.
    */
   public GenerationResult generate(int[] promptIds, GenerationParams params, TokenListener onToken) {
-    if (tokenizer == null && !params.stopStrings().isEmpty()) {
-      throw new IllegalStateException(
-          "stop strings need " + Checkpoint.TOKENIZER_FILE + ", which checkpoint "
-              + checkpoint.directory() + " does not have");
-    }
-    TextDecoder decoder = tokenizer == null ? null : decoder(new StreamingDetokenizer(tokenizer), tokenizer.vocabSize());
-    return new Generator().generate(model, promptIds, withModelEos(params), decoder, onToken);
+    return generate(promptIds, params, onToken, null);
   }
 
-  /** Logits {@code [ids.length][vocab]} at every position of {@code ids} (float32). */
-  public float[][] logits(int[] ids) {
-    try (InferenceSession session = model.newSession()) {
-      return session.appendAll(ids);
+  /**
+   * As {@link #generate(int[], GenerationParams, TokenListener)}, ending with {@code CANCELLED}
+   * before the next step once {@code cancellation} is cancelled (null: only by an interrupt or
+   * {@link #close()}).
+   *
+   * @throws IllegalArgumentException when the prompt plus {@code maxNewTokens} exceeds {@link
+   *     #maxContext()}, before any work
+   * @throws IllegalStateException when the model is closed, or returns NaN logits
+   */
+  public GenerationResult generate(
+      int[] promptIds, GenerationParams params, TokenListener onToken, Cancellation cancellation) {
+    guard.enter();
+    try {
+      if (tokenizer == null && !params.stopStrings().isEmpty()) {
+        throw new IllegalStateException(
+            "stop strings need " + Checkpoint.TOKENIZER_FILE + ", which checkpoint "
+                + checkpoint.directory() + " does not have");
+      }
+      TextDecoder decoder = tokenizer == null ? null : decoder(new StreamingDetokenizer(tokenizer), tokenizer.vocabSize());
+      return new Generator().generate(
+          model, promptIds, withModelEos(params), decoder, onToken, Cancellation.anyOf(cancellation, closing));
+    } finally {
+      guard.exit();
     }
+  }
+
+  /**
+   * Logits {@code [ids.length][vocab]} at every position of {@code ids} (float32).
+   *
+   * @throws IllegalArgumentException when {@code ids} are more than {@link #maxContext()}
+   */
+  public float[][] logits(int[] ids) {
+    guard.enter();
+    try {
+      if (ids != null) {
+        ContextLimit.check("a sequence of token ids", ids.length, maxContext());
+      }
+      try (InferenceSession session = model.newSession()) {
+        return session.appendAll(ids);
+      }
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /**
+   * The longest sequence accepted, in tokens: prompt plus new tokens for {@code generate}, the ids
+   * for {@code logits}, any session's length. The default is derived from the model's size and the
+   * machine's memory ({@link ContextLimit}).
+   */
+  public int maxContext() {
+    return model.maxContext();
+  }
+
+  /**
+   * Sets {@link #maxContext()} (ALiBi extrapolates: a limit past the training length is fine when
+   * the memory allows it).
+   *
+   * @param tokens at least 1
+   */
+  public void setMaxContext(int tokens) {
+    model.setMaxContext(tokens);
   }
 
   /** The model, for callers that drive it directly (evaluation, custom decoding loops). */
@@ -184,9 +293,18 @@ public final class AlibiLM implements AutoCloseable {
     return model;
   }
 
-  /** A fresh sequence with its own KV cache, for callers that drive decoding themselves. */
+  /**
+   * A fresh sequence with its own KV cache, for callers that drive decoding themselves; use it
+   * from one thread at a time. After {@link #close()} its calls throw {@link
+   * IllegalStateException}.
+   */
   public InferenceSession newSession() {
-    return model.newSession();
+    guard.enter();
+    try {
+      return model.newSession();
+    } finally {
+      guard.exit();
+    }
   }
 
   private GenerationParams withModelEos(GenerationParams params) {
@@ -222,8 +340,23 @@ public final class AlibiLM implements AutoCloseable {
     return tokenizer;
   }
 
+  /** Whether {@link #close()} has been called (the memory may still be in use by calls in flight). */
+  public boolean isClosed() {
+    return guard.isClosed();
+  }
+
+  /**
+   * Cancels the generations in flight, waits for every call in flight, then frees the weights and
+   * the tokenizer; later calls throw {@link IllegalStateException}. Idempotent. Called from inside
+   * a call (a token listener) it does not wait: the memory is freed when that call returns.
+   */
   @Override
   public void close() {
+    closing.cancel();
+    guard.close();
+  }
+
+  private void release() {
     try {
       model.close();
     } finally {

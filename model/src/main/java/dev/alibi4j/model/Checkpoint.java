@@ -74,11 +74,17 @@ public record Checkpoint(
    * are held in {@code type}: mapped from the file when it stores them so (unless {@code options}
    * say not to map), else converted (or quantized) while loading; vectors are float32.
    *
+   * <p>A pending interrupt of the calling thread does not stop the load; it is set again after.
+   *
    * @param type storage type of the matrices; null keeps the checkpoint's own
    * @param options how to load: {@link LoadOptions#mmap()}
    * @throws CheckpointException naming the file and the tensor or field at fault
    */
   public static Checkpoint load(Path dir, WeightType type, LoadOptions options) {
+    return InterruptsDeferred.load(dir, () -> read(dir, type, options));
+  }
+
+  private static Checkpoint read(Path dir, WeightType type, LoadOptions options) {
     TorchEnvironment.prepare(); // before libtorch loads
     CheckpointFiles.requireDirectory(dir);
     JsonConfig json = JsonConfig.read(dir.resolve(CONFIG_FILE));

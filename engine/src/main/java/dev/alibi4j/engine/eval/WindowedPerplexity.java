@@ -1,6 +1,7 @@
 package dev.alibi4j.engine.eval;
 
 import dev.alibi4j.engine.CausalLanguageModel;
+import dev.alibi4j.engine.ContextLimit;
 import dev.alibi4j.engine.InferenceSession;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,8 @@ public final class WindowedPerplexity {
 
   /**
    * @param tokens the sequence, at least 2 ids
-   * @param context window length, at least 2
+   * @param context window length, at least 2 and at most the model's {@link
+   *     CausalLanguageModel#maxContext() maximum context}
    * @param stride 1 to {@code context}
    * @param progress called after each window, or null
    */
@@ -43,6 +45,7 @@ public final class WindowedPerplexity {
     if (stride < 1 || stride > context) {
       throw new IllegalArgumentException("stride must be in [1, context = " + context + "], got " + stride);
     }
+    ContextLimit.check("a perplexity window (context)", context, model.maxContext());
     List<Window> windows = windows(tokens.length, context, stride);
     long total = windows.stream().mapToLong(w -> w.end() - w.first()).sum();
     long start = System.nanoTime();

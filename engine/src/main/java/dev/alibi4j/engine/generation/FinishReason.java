@@ -7,5 +7,10 @@ public enum FinishReason {
   /** The maximum number of new tokens was reached. */
   LENGTH,
   /** A stop string appeared in the text. */
-  STOP_STRING
+  STOP_STRING,
+  /**
+   * The generation was cancelled between two steps: its thread was interrupted (the interrupt
+   * flag stays set), its {@link Cancellation} was cancelled, or its model was closed.
+   */
+  CANCELLED
 }

@@ -17,8 +17,11 @@ public final class RandomSampler implements Sampler {
   @Override
   public int sample(float[] logits) {
     double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
+    for (int i = 0; i < logits.length; i++) {
+      if (Float.isNaN(logits[i])) {
+        throw new IllegalArgumentException("cannot sample: the logit of token id " + i + " is NaN");
+      }
+      max = Math.max(max, logits[i]);
     }
     if (!(max > Float.NEGATIVE_INFINITY) || max == Float.POSITIVE_INFINITY) {
       throw new IllegalStateException("cannot sample: the largest logit is " + max);

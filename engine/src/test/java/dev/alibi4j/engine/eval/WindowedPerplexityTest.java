@@ -2,6 +2,7 @@ package dev.alibi4j.engine.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alibi4j.engine.CausalLanguageModel;
 import dev.alibi4j.engine.InferenceSession;
@@ -133,5 +134,31 @@ class WindowedPerplexityTest {
     assertThrows(IllegalArgumentException.class, () -> WindowedPerplexity.evaluate(m, tokens(9), 1, 1, null));
     assertThrows(IllegalArgumentException.class, () -> WindowedPerplexity.evaluate(m, tokens(9), 4, 5, null));
     assertThrows(IllegalArgumentException.class, () -> WindowedPerplexity.evaluate(m, tokens(9), 4, 0, null));
+  }
+
+  @Test
+  void aWindowPastTheModelsMaximumContextIsRefusedBeforeAnyWork() {
+    FakeModel inner = new FakeModel();
+    CausalLanguageModel limited = new CausalLanguageModel() {
+      @Override
+      public int vocabSize() {
+        return inner.vocabSize();
+      }
+
+      @Override
+      public InferenceSession newSession() {
+        return inner.newSession();
+      }
+
+      @Override
+      public int maxContext() {
+        return 8;
+      }
+    };
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> WindowedPerplexity.evaluate(limited, tokens(20), 9, 9, null));
+    assertTrue(e.getMessage().contains("9 tokens exceeds the maximum context of 8"), e.getMessage());
+    assertEquals(0, inner.sessions);
+    assertEquals(19, WindowedPerplexity.evaluate(limited, tokens(20), 8, 4, null).scoredTokens());
   }
 }

@@ -25,6 +25,7 @@ final class FakeModel implements CausalLanguageModel {
   final List<int[]> appends = new ArrayList<>();
   int opened;
   int closed;
+  int maxContext = Integer.MAX_VALUE;
 
   FakeModel(int vocab, Rule rule) {
     this.vocab = vocab;
@@ -62,6 +63,11 @@ final class FakeModel implements CausalLanguageModel {
   @Override
   public int vocabSize() {
     return vocab;
+  }
+
+  @Override
+  public int maxContext() {
+    return maxContext;
   }
 
   @Override

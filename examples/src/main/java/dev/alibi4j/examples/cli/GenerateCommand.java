@@ -44,6 +44,8 @@ final class GenerateCommand implements Command {
           --dtype T                  weights in memory: f32 (exact, 4 bytes a weight), f16 or bf16
                                      (2 bytes), q8_0 (8-bit blocks, ~1.06 bytes, fastest decoding)
                                      or auto (default: as the checkpoint stores them, mapped)
+          --max-context N            longest prompt + new tokens accepted (default: from the
+                                     model's size and the memory; see README)
           --json                     print one JSON object instead of streaming
           --no-mmap                  read the weights into memory instead of mapping the files:
                                      the model is then unaffected if they are replaced or truncated
@@ -55,7 +57,7 @@ final class GenerateCommand implements Command {
     Options o = Options.parse(
         args,
         Set.of("--model", "--prompt", "--ids", "--max-new-tokens", "--temperature", "--top-k",
-            "--top-p", "--repetition-penalty", "--seed", "--stop", "--dtype"),
+            "--top-p", "--repetition-penalty", "--seed", "--stop", "--dtype", MaxContextOption.NAME),
         Set.of("--json", "--no-mmap"));
     Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve();
     String prompt = o.string("--prompt");
@@ -65,9 +67,11 @@ final class GenerateCommand implements Command {
     }
     GenerationParams params = params(o);
     boolean json = o.flag("--json");
+    Integer maxContext = MaxContextOption.parse(o);
     long loadStart = System.nanoTime();
     try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o), Options.loadOptions(o))) {
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+      MaxContextOption.apply(maxContext, lm);
       if (prompt != null && lm.tokenizer().isEmpty()) {
         throw new UsageException("--prompt needs tokenizer.json in " + dir + "; give token ids with --ids");
       }

@@ -27,19 +27,23 @@ final class LogitsCommand implements Command {
           --out FILE.npy   output: float32 array [tokens, vocab] in NumPy .npy format
           --dtype T        weights in memory: f32, f16, bf16, q8_0 or auto (default: as stored)
           --no-mmap        read the weights into memory instead of mapping the files
+          --max-context N  most ids accepted (default: from the model's size and the memory)
         """;
   }
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options o = Options.parse(args, Set.of("--model", "--ids", "--out", "--dtype"), Set.of("--no-mmap"));
+    Options o = Options.parse(args, Set.of("--model", "--ids", "--out", "--dtype", MaxContextOption.NAME),
+        Set.of("--no-mmap"));
     Path dir = Options.model(o);
     int[] ids = o.ids("--ids");
     if (ids == null) {
       throw new UsageException("option --ids is required");
     }
     Path file = Path.of(o.required("--out"));
+    Integer maxContext = MaxContextOption.parse(o);
     try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o), Options.loadOptions(o))) {
+      MaxContextOption.apply(maxContext, lm);
       float[][] logits = lm.logits(ids);
       NpyWriter.write(file, logits);
       err.printf("wrote %s: float32 [%d, %d]%n", file, logits.length, logits.length == 0 ? 0 : logits[0].length);

@@ -2,6 +2,7 @@ package dev.alibi4j.examples.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.alibi4j.engine.ContextLimit;
 import dev.alibi4j.engine.eval.PerplexityResult;
 import dev.alibi4j.engine.eval.WindowedPerplexity;
 import dev.alibi4j.model.AlibiLM;
@@ -37,6 +38,7 @@ final class PerplexityCommand implements Command {
           --stride S      distance between windows (default: N, non-overlapping)
           --dtype T       weights in memory: f32, f16, bf16, q8_0 or auto (default: as stored)
           --no-mmap       read the weights into memory instead of mapping the files
+          --max-context N longest window accepted (default: from the model's size and the memory)
           --unigram       also report a unigram model of the same tokens, add-one smoothed,
                           estimated on the first 90% with --held-out (else on the scored text
                           itself, in-sample)
@@ -46,7 +48,7 @@ final class PerplexityCommand implements Command {
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options o = Options.parse(args, Set.of("--model", "--file", "--context", "--stride", "--dtype"),
+    Options o = Options.parse(args, Set.of("--model", "--file", "--context", "--stride", "--dtype", MaxContextOption.NAME),
         Set.of("--held-out", "--unigram", "--json", "--no-mmap"));
     Path file = Path.of(o.required("--file"));
     Integer contextOption = o.integer("--context", 2);
@@ -56,6 +58,7 @@ final class PerplexityCommand implements Command {
     if (stride > context) {
       throw new UsageException("option --stride must be <= --context (" + context + "), got " + stride);
     }
+    Integer maxContext = MaxContextOption.parse(o);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("text file not found: " + file);
     }
@@ -65,6 +68,8 @@ final class PerplexityCommand implements Command {
     String restText = new String(Arrays.copyOf(bytes, split), StandardCharsets.UTF_8);
     Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve();
     try (AlibiLM lm = AlibiLM.load(dir, Options.weightType(o), Options.loadOptions(o))) {
+      MaxContextOption.apply(maxContext, lm);
+      ContextLimit.check("a perplexity window (--context)", context, lm.maxContext()); // before tokenizing
       if (lm.tokenizer().isEmpty()) {
         throw new IllegalArgumentException("perplexity needs tokenizer.json, which " + dir + " does not have");
       }
