@@ -5,16 +5,15 @@ import dev.alibi4j.engine.kernel.Kernel;
 import dev.alibi4j.engine.kernel.Kernels;
 import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.engine.torch.ComputeThreads;
+import dev.alibi4j.examples.io.DeleteOnExit;
 import dev.alibi4j.model.Checkpoint;
 import dev.alibi4j.model.LoadOptions;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -81,7 +80,8 @@ public record Benchmark(
     ComputeThreads.set(threads);
     Kernel kernel = Kernels.setThreads(threads);
     Path temp = Files.createTempDirectory("alibi4j-bench-");
-    try {
+    // Deleted at exit too: Ctrl-C skips the finally below and would leave gigabytes behind.
+    try (DeleteOnExit.Handle cleanup = DeleteOnExit.register(temp)) {
       Path probe = temp.resolve("bandwidth-probe.bin");
       Ceilings.writeProbeFile(probe);
       log.printf(Locale.ROOT, "measuring the matmul ceiling (%d threads)...%n", threads);
@@ -128,8 +128,6 @@ public record Benchmark(
             repeat, cost, Stats.median(kernelBandwidth), Stats.median(torchBandwidth), matmul, load,
             firstToken, runs, peakRss);
       }
-    } finally {
-      deleteTree(temp);
     }
   }
 
@@ -163,14 +161,6 @@ public record Benchmark(
           }
         }
       }
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // best effort: the directory is in java.io.tmpdir
     }
   }
 }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** {@code generate}: streams generated text to stdout, timings to stderr; or one JSON object. */
 final class GenerateCommand implements Command {
@@ -28,12 +29,15 @@ final class GenerateCommand implements Command {
   @Override
   public String usage() {
     return """
-        usage: java -jar alibi4j.jar generate [--model DIR] (--prompt TEXT | --ids 1,2,3) [options]
+        usage: java -jar alibi4j.jar generate [--model DIR] (--prompt TEXT | --ids 1,2,3 | ...) [options]
           --model DIR|OWNER/NAME     checkpoint directory (config.json, weights, tokenizer.json), or
                                      a hub id found in the local Hugging Face cache;
                                      default: the built-in Tiny Shakespeare model
           --prompt TEXT              prompt text (needs tokenizer.json)
+          --prompt-file FILE|-       prompt read from a UTF-8 file, or standard input for -
+                                     (whatever the locale)
           --ids 1,2,3                prompt token ids, comma-separated
+          --ids-file FILE|-          prompt token ids separated by commas or whitespace
           --max-new-tokens N         tokens to generate at most (default 128)
           --temperature T            0 = greedy (default), > 0 samples
           --top-k K                  sample among the K most likely tokens (0 = off)
@@ -49,6 +53,7 @@ final class GenerateCommand implements Command {
           --json                     print one JSON object instead of streaming
           --no-mmap                  read the weights into memory instead of mapping the files:
                                      the model is then unaffected if they are replaced or truncated
+        Generation stops as soon as standard output is closed (| head) and exits with code 0.
         """;
   }
 
@@ -56,16 +61,18 @@ final class GenerateCommand implements Command {
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Options o = Options.parse(
         args,
-        Set.of("--model", "--prompt", "--ids", "--max-new-tokens", "--temperature", "--top-k",
-            "--top-p", "--repetition-penalty", "--seed", "--stop", "--dtype", MaxContextOption.NAME),
+        Set.of("--model", "--prompt", "--prompt-file", "--ids", "--ids-file", "--max-new-tokens",
+            "--temperature", "--top-k", "--top-p", "--repetition-penalty", "--seed", "--stop", "--dtype",
+            MaxContextOption.NAME),
         Set.of("--json", "--no-mmap"));
-    Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve();
-    String prompt = o.string("--prompt");
-    int[] ids = o.ids("--ids");
-    if ((prompt == null) == (ids == null)) {
-      throw new UsageException("give exactly one of --prompt or --ids");
+    if (Stream.of("--prompt", "--prompt-file", "--ids", "--ids-file").filter(o::has).count() != 1) {
+      throw new UsageException("give exactly one of --prompt, --prompt-file, --ids or --ids-file");
     }
     GenerationParams params = params(o);
+    String prompt = o.has("--prompt-file") ? FileInputs.text("--prompt-file", o.string("--prompt-file"))
+        : o.text("--prompt", "use --prompt-file FILE (UTF-8) or ");
+    int[] ids = o.has("--ids-file") ? FileInputs.ids("--ids-file", o.string("--ids-file")) : o.ids("--ids");
+    Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve(err);
     boolean json = o.flag("--json");
     Integer maxContext = MaxContextOption.parse(o);
     long loadStart = System.nanoTime();
@@ -73,13 +80,15 @@ final class GenerateCommand implements Command {
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
       MaxContextOption.apply(maxContext, lm);
       if (prompt != null && lm.tokenizer().isEmpty()) {
-        throw new UsageException("--prompt needs tokenizer.json in " + dir + "; give token ids with --ids");
+        throw new UsageException("a text prompt needs tokenizer.json in " + dir + "; give token ids with --ids");
       }
       int[] promptIds = prompt != null ? lm.encode(prompt) : ids;
       boolean hasText = lm.tokenizer().isPresent();
       TokenListener stream = json ? null : (id, text) -> {
         out.print(hasText ? text : id + " ");
-        out.flush();
+        if (out.checkError()) { // flushes; a closed pipe ends the generation here
+          throw OutputFailure.of(out);
+        }
       };
       GenerationResult r = lm.generate(promptIds, params, stream);
       if (json) {
@@ -120,6 +129,7 @@ final class GenerateCommand implements Command {
     if (seed != null) {
       b.seed(seed);
     }
+    o.checkText("--stop", "");
     for (String stop : o.all("--stop")) {
       b.stopString(stop);
     }

@@ -1,18 +1,19 @@
 package dev.alibi4j.examples.cli;
 
 import dev.alibi4j.engine.torch.TorchEnvironment;
-import dev.alibi4j.model.CheckpointException;
+import dev.alibi4j.examples.io.IoErrors;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code java -jar alibi4j.jar <command> [options]}. Exit codes: 0 success, 1 runtime error (bad
- * checkpoint, I/O), 2 usage error.
+ * {@code java -jar alibi4j.jar <command> [options]}. Exit codes: 0 success (also when the reader
+ * of standard output went away, as in {@code generate | head}), 1 runtime error (bad checkpoint,
+ * I/O, out of memory), 2 usage error. Every error is one line in words on stderr.
  */
 public final class Main {
 
@@ -31,7 +32,7 @@ public final class Main {
     TorchEnvironment.prepare(); // before libtorch loads
     // No network at run time: DJL must use the bundled native libraries.
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream out = new CliPrintStream(new FileOutputStream(FileDescriptor.out));
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     System.exit(run(args, out, err));
   }
@@ -58,19 +59,54 @@ public final class Main {
       out.print(command.usage());
       return OK;
     }
+    return run(command, rest, out, err);
+  }
+
+  /** Runs one command, turning every failure into a one-line message and an exit code. */
+  static int run(Command command, String[] rest, PrintStream out, PrintStream err) {
     try {
-      return command.run(rest, out, err);
+      int code = command.run(rest, out, err);
+      return out.checkError() ? outputFailed(OutputFailure.of(out), err) : code;
     } catch (UsageException e) {
       err.println("error: " + e.getMessage());
       err.print(command.usage());
       return USAGE;
-    } catch (CheckpointException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-      err.println("error: " + e.getMessage());
+    } catch (OutputFailure e) {
+      return outputFailed(e, err);
+    } catch (OutOfMemoryError e) {
+      String what = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+      err.println("error: out of memory" + what + " in '" + command.name()
+          + "': give Java more with -Xmx (java -Xmx8g -jar alibi4j.jar ...) or use a smaller input");
       return FAILED;
     } catch (Exception e) {
-      err.println("error: " + e);
+      err.println("error: " + message(e));
       return FAILED;
     }
+  }
+
+  private static int outputFailed(OutputFailure e, PrintStream err) {
+    if (e.readerGone()) {
+      return OK; // as `yes | head`: the reader has what it wanted
+    }
+    err.println("error: " + e.getMessage());
+    return FAILED;
+  }
+
+  /** An exception's message in words: never a class name where a message can be had. */
+  static String message(Throwable e) {
+    Throwable cause = e.getCause();
+    String m = e.getMessage();
+    // A wrapper whose message is its cause's toString() (UncheckedIOException(e), say).
+    if (cause != null && (m == null || m.equals(cause.toString()))) {
+      return message(cause);
+    }
+    if (e instanceof IOException io) {
+      return IoErrors.describe(io);
+    }
+    if (m == null || m.isBlank()) {
+      return "internal error (" + e.getClass().getSimpleName() + " without a message); please report it";
+    }
+    return m;
   }
 
   private static boolean isHelp(String arg) {

@@ -96,19 +96,32 @@ public final class Options {
   }
 
   public Integer integer(String name, int min) {
+    return integer(name, min, Integer.MAX_VALUE);
+  }
+
+  /** An integer in {@code [min, max]}, or null when absent; the error names the limit. */
+  public Integer integer(String name, int min, int max) {
     String v = string(name);
     if (v == null) {
       return null;
     }
+    long n;
     try {
-      int n = Integer.parseInt(v.trim());
-      if (n < min) {
-        throw new UsageException("option " + name + " must be >= " + min + ", got " + v);
-      }
-      return n;
+      n = Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      throw new UsageException("option " + name + " expects an integer, got '" + v + "'");
+      if (v.trim().matches("[+-]?\\d+")) { // past even a long
+        n = v.trim().startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+      } else {
+        throw new UsageException("option " + name + " expects an integer, got '" + v + "'");
+      }
     }
+    if (n < min) {
+      throw new UsageException("option " + name + " must be >= " + min + ", got " + v);
+    }
+    if (n > max) {
+      throw new UsageException("option " + name + " is too large: at most " + max + ", got " + v.trim());
+    }
+    return (int) n;
   }
 
   public Long longValue(String name) {
@@ -141,6 +154,40 @@ public final class Options {
     } catch (NumberFormatException e) {
       throw new UsageException("option " + name + " expects a number, got '" + v + "'");
     }
+  }
+
+  /**
+   * A text option's value, refused when it holds U+FFFD: Java decodes the command line in the
+   * locale's encoding, and under {@code LC_ALL=C} every non-ASCII character arrives as U+FFFD.
+   *
+   * @param fix what else to do, ending with "or " (e.g. "use --prompt-file FILE or "), or empty
+   */
+  public String text(String name, String fix) {
+    checkText(name, fix);
+    return string(name);
+  }
+
+  /** Refuses U+FFFD in any value of {@code name} (see {@link #text}); for repeatable options. */
+  public void checkText(String name, String fix) {
+    for (String v : all(name)) {
+      if (v.indexOf('\uFFFD') >= 0) {
+        throw new UsageException(name + " contains U+FFFD, the replacement character: Java decoded the"
+            + " command line in your locale's encoding (" + locale() + "), which cannot hold the"
+            + " characters given; " + fix + "set LC_ALL=C.UTF-8");
+      }
+    }
+  }
+
+  /** The locale variable in force and the encoding Java took from it. */
+  static String locale() {
+    String encoding = System.getProperty("sun.jnu.encoding", "unknown");
+    for (String variable : List.of("LC_ALL", "LC_CTYPE", "LANG")) {
+      String value = System.getenv(variable);
+      if (value != null && !value.isEmpty()) {
+        return variable + "=" + value + ", " + encoding;
+      }
+    }
+    return "no LC_ALL, LC_CTYPE or LANG set, " + encoding;
   }
 
   /**

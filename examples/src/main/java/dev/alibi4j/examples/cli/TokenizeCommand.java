@@ -25,20 +25,23 @@ final class TokenizeCommand implements Command {
   @Override
   public String usage() {
     return """
-        usage: java -jar alibi4j.jar tokenize --model DIR --text TEXT
-          --model DIR   checkpoint directory holding tokenizer.json
-          --text TEXT   text to tokenize (as Hugging Face's tokenizer(text) does)
+        usage: java -jar alibi4j.jar tokenize --model DIR (--text TEXT | --text-file FILE)
+          --model DIR          checkpoint directory holding tokenizer.json
+          --text TEXT          text to tokenize (as Hugging Face's tokenizer(text) does)
+          --text-file FILE|-   the text read from a UTF-8 file, or standard input for -
+                               (whatever the locale)
         """;
   }
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options o = Options.parse(args, Set.of("--model", "--text"), Set.of());
-    Path dir = Options.model(o);
-    String text = o.required("--text");
-    if (dir == null) {
-      throw new UsageException("option --model is required");
+    Options o = Options.parse(args, Set.of("--model", "--text", "--text-file"), Set.of());
+    if (o.has("--text") == o.has("--text-file")) {
+      throw new UsageException("give exactly one of --text or --text-file");
     }
+    String text = o.has("--text") ? o.text("--text", "use --text-file FILE (UTF-8) or ")
+        : FileInputs.text("--text-file", o.string("--text-file"));
+    Path dir = Options.model(o);
     Path file = dir.resolve(Checkpoint.TOKENIZER_FILE);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no " + Checkpoint.TOKENIZER_FILE + " in " + dir);

@@ -4,7 +4,11 @@ import dev.alibi4j.examples.train.ByteCorpus;
 import dev.alibi4j.examples.train.TrainConfig;
 import dev.alibi4j.examples.train.Trainer;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
+import dev.alibi4j.examples.io.AtomicFile;
+import dev.alibi4j.examples.io.IoErrors;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
@@ -27,17 +31,20 @@ final class TrainCommand implements Command {
     return """
         usage: java -jar alibi4j.jar train --corpus FILE --out DIR [options]
           --corpus FILE     UTF-8 text; the first 90% trains, the last 10% is held out
-          --out DIR         where config.json, model.safetensors and tokenizer.json go
-          --layers N        decoder blocks (default 4)
-          --hidden N        model width (default 256)
-          --heads N         attention heads (default 4)
-          --context N       training sequence length in bytes (default 128)
+          --out DIR         where config.json, model.safetensors and tokenizer.json go (each
+                            replaced atomically); checked before training starts
+          --layers N        decoder blocks (default 4, at most 64)
+          --hidden N        model width (default 256, at most 4096)
+          --heads N         attention heads (default 4; must divide --hidden)
+          --context N       training sequence length in bytes (default 128, at most 8192)
           --steps N         optimizer steps (default 1500)
-          --batch N         sequences per step (default 32)
-          --lr X            peak learning rate (default 2e-3)
+          --batch N         sequences per step (default 32, at most 4096)
+          --lr X            peak learning rate (default 2e-3, at most 1)
           --seed N          initialisation and sampling seed (default 1)
           --eval-every N    steps between held-out evaluations (default 100)
           --dtype f16|bf16  storage dtype of the saved weights (default f16)
+        Also at most 1,048,576 tokens per step (batch × (context + 1)), 2^28 attention scores
+        per layer (batch × heads × context²) and 500 million parameters.
         """;
   }
 
@@ -57,15 +64,19 @@ final class TrainCommand implements Command {
     TrainConfig config;
     try {
       config = new TrainConfig(
-          orDefault(o.integer("--layers", 1), 4), orDefault(o.integer("--hidden", 1), 256),
-          orDefault(o.integer("--heads", 1), 4), orDefault(o.integer("--context", 2), 128),
-          orDefault(o.integer("--steps", 1), 1500), orDefault(o.integer("--batch", 1), 32),
+          orDefault(o.integer("--layers", 1, TrainConfig.MAX_LAYERS), 4),
+          orDefault(o.integer("--hidden", 1, TrainConfig.MAX_HIDDEN), 256),
+          orDefault(o.integer("--heads", 1), 4),
+          orDefault(o.integer("--context", 2, TrainConfig.MAX_CONTEXT), 128),
+          orDefault(o.integer("--steps", 1), 1500),
+          orDefault(o.integer("--batch", 1, TrainConfig.MAX_BATCH), 32),
           o.decimal("--lr") == null ? 2e-3 : o.decimal("--lr"),
           o.longValue("--seed") == null ? 1 : o.longValue("--seed"),
           orDefault(o.integer("--eval-every", 1), 100));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    checkOutput(outDir); // before hours of training, not after
     ByteCorpus corpus = ByteCorpus.read(corpusFile, config.context());
     long start = System.nanoTime();
     try (Trainer trainer = new Trainer(config)) {
@@ -75,6 +86,22 @@ final class TrainCommand implements Command {
           (System.nanoTime() - start) / 60e9, heldOut, Math.exp(heldOut), outDir);
     }
     return Main.OK;
+  }
+
+  /** The output folder exists or can be made, and each checkpoint file can be written there. */
+  static void checkOutput(Path outDir) throws IOException {
+    if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+      throw new IllegalArgumentException("--out " + outDir + " is a file; train writes a folder"
+          + " (config.json, model.safetensors, tokenizer.json)");
+    }
+    try {
+      Files.createDirectories(outDir);
+    } catch (IOException e) {
+      throw new IOException("cannot create the --out folder " + outDir + ": " + IoErrors.describe(e), e);
+    }
+    for (String name : Trainer.FILES) {
+      AtomicFile.checkWritable(outDir.resolve(name));
+    }
   }
 
   private static int orDefault(Integer value, int fallback) {

@@ -9,6 +9,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.alibi4j.engine.AlibiTransformer;
 import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.examples.io.AtomicFile;
 import dev.alibi4j.model.Family;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.tokenizer.ByteLevelTokenizerJson;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -27,6 +29,9 @@ import java.util.SplittableRandom;
 public final class Trainer implements AutoCloseable {
 
   private static final int EVAL_BATCHES = 8;
+
+  /** The files {@link #save} writes. */
+  public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json");
 
   private final TrainConfig config;
   private final NDManager manager;
@@ -122,16 +127,17 @@ public final class Trainer implements AutoCloseable {
    */
   public void save(Path dir, SafetensorsDtype dtype) throws IOException {
     Files.createDirectories(dir);
+    // Each file replaces any old one only once it is complete (a full disk leaves the old one).
     TransformerConfig c = params.config();
     JsonObject json = Family.MPT.recipe().writeConfig(c, true);
     json.addProperty("architectures", "MptForCausalLM");
     json.addProperty("max_seq_len", config.context());
     json.addProperty("eos_token_id", ByteLevelTokenizerJson.END_OF_TEXT_ID);
     json.addProperty("torch_dtype", dtype == SafetensorsDtype.BF16 ? "bfloat16" : "float16");
-    Files.writeString(dir.resolve("config.json"),
-        new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(json));
-    params.save(dir.resolve("model.safetensors"), dtype);
-    ByteLevelTokenizerJson.write(dir.resolve("tokenizer.json"));
+    String config = new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(json);
+    AtomicFile.write(dir.resolve(FILES.get(0)), tmp -> Files.writeString(tmp, config));
+    AtomicFile.write(dir.resolve(FILES.get(1)), tmp -> params.save(tmp, dtype));
+    AtomicFile.write(dir.resolve(FILES.get(2)), ByteLevelTokenizerJson::write);
   }
 
   /** The model being trained (shares the trained arrays). */

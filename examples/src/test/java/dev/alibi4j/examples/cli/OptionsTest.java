@@ -93,9 +93,15 @@ class OptionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"abc", "1.5", "", "99999999999", "0x10"})
+  @ValueSource(strings = {"abc", "1.5", "", "0x10"})
   void badInteger(String value) {
     assertContains(usageError(o -> o.integer("--n", 0), "--n", value), "--n", "integer", "'" + value + "'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"99999999999", "2147483648", "99999999999999999999999"})
+  void tooLargeIntegerNamesTheLimit(String value) {
+    assertContains(usageError(o -> o.integer("--n", 0), "--n", value), "--n", "too large", "2147483647", value);
   }
 
   @Test
