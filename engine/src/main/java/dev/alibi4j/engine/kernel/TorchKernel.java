@@ -39,11 +39,26 @@ public final class TorchKernel implements Kernel {
     KernelChecks.multiply(w, x, y, rows);
     int cols = w.cols();
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-      NDArray in = m.create(FloatBuffer.wrap(x, 0, rows * cols), new Shape(rows, cols)); // [rows, in]
+      // One row at a time: libtorch's GEMM blocks (and rounds) by the number of rows, and a
+      // sequence's result must not depend on the other sequences decoded with it.
+      NDArray[] in = new NDArray[rows];
+      for (int r = 0; r < rows; r++) {
+        in[r] = m.create(FloatBuffer.wrap(x, r * cols, cols), new Shape(1, cols)); // [1, in]
+      }
       NDArray direct = libtorchView(m, w);
-      NDArray out = direct != null ? product(in, direct) : widenedProduct(m, in, w); // [rows, out]
-      out.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(y, 0, rows * w.rows());
+      NDArray[] out = direct != null ? products(in, direct) : widenedProducts(m, in, w); // rows × [1, out]
+      for (int r = 0; r < rows; r++) {
+        out[r].toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(y, r * w.rows(), w.rows());
+      }
     }
+  }
+
+  private static NDArray[] products(NDArray[] in, NDArray weight) {
+    NDArray[] out = new NDArray[in.length];
+    for (int r = 0; r < in.length; r++) {
+      out[r] = product(in[r], weight);
+    }
+    return out;
   }
 
   /** The weights as a libtorch array without copying, or null when libtorch cannot hold them. */
@@ -69,16 +84,22 @@ public final class TorchKernel implements Kernel {
     return ai.djl.nn.core.Linear.linear(in, wide, null).singletonOrThrow();
   }
 
-  private NDArray widenedProduct(NDManager m, NDArray in, WeightMatrix w) {
+  /** Each row times {@code w}, widened to float32 a slice of rows at a time (once for all rows). */
+  private NDArray[] widenedProducts(NDManager m, NDArray[] in, WeightMatrix w) {
     int sliceRows = (int) Math.max(1, Math.min(w.rows(), SLICE_ELEMENTS / w.cols()));
-    NDArray out = m.create(new Shape(in.getShape().get(0), w.rows()), DataType.FLOAT32); // [rows, out]
+    NDArray[] out = new NDArray[in.length];
+    for (int r = 0; r < in.length; r++) {
+      out[r] = m.create(new Shape(1, w.rows()), DataType.FLOAT32); // [1, out]
+    }
     for (int start = 0; start < w.rows(); start += sliceRows) {
       int end = Math.min(w.rows(), start + sliceRows);
       try (NDManager slice = m.newSubManager()) {
         NDArray wide = slice.create(new Shape(end - start, w.cols()), DataType.FLOAT32); // [slice, in]
         widen(w, start, end, MemorySegment.ofBuffer(wide.toByteBuffer(true)));
-        NDArray part = ai.djl.nn.core.Linear.linear(in, wide, null).singletonOrThrow(); // [rows, slice]
-        out.set(new ai.djl.ndarray.index.NDIndex(":, {}:{}", start, end), part);
+        for (int r = 0; r < in.length; r++) {
+          NDArray part = ai.djl.nn.core.Linear.linear(in[r], wide, null).singletonOrThrow(); // [1, slice]
+          out[r].set(new ai.djl.ndarray.index.NDIndex(":, {}:{}", start, end), part);
+        }
       }
     }
     return out;

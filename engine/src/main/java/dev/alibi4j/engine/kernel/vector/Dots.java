@@ -5,7 +5,6 @@ import dev.alibi4j.engine.tensor.WeightType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.List;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -44,8 +43,11 @@ final class Dots {
   /** As many bytes as F has floats. */
   static final VectorSpecies<Byte> Q = VectorSpecies.of(byte.class, VectorShape.forBitSize(BITS / 4));
   static final int L = F.length();
-  /** Rotations by L/2, L/4, ..., 1 lanes, for {@link #sumLanes}. */
-  private static final List<VectorShuffle<Float>> HALVES = halves();
+  /** Rotations by 8 (512-bit vectors only), 4, 2 and 1 lanes, for {@link #sumLanes}. */
+  private static final VectorShuffle<Float> ROTATE_8 = rotation(8);
+  private static final VectorShuffle<Float> ROTATE_4 = rotation(4);
+  private static final VectorShuffle<Float> ROTATE_2 = rotation(2);
+  private static final VectorShuffle<Float> ROTATE_1 = rotation(1);
 
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -56,13 +58,8 @@ final class Dots {
 
   private Dots() {}
 
-  private static List<VectorShuffle<Float>> halves() {
-    List<VectorShuffle<Float>> list = new java.util.ArrayList<>();
-    for (int k = L / 2; k >= 1; k /= 2) {
-      int shift = k;
-      list.add(VectorShuffle.fromOp(F, i -> (i + shift) % L));
-    }
-    return List.copyOf(list);
+  private static VectorShuffle<Float> rotation(int shift) {
+    return VectorShuffle.fromOp(F, i -> (i + shift) % L);
   }
 
   private static int chooseBits() {
@@ -109,9 +106,14 @@ final class Dots {
    * with it.
    */
   static float sumLanes(FloatVector v) {
-    for (VectorShuffle<Float> half : HALVES) {
-      v = v.add(v.rearrange(half));
+    // Unrolled (L is a constant): a loop over the shuffle list cost an iterator per call, and
+    // a call per output row of every product.
+    if (L == 16) {
+      v = v.add(v.rearrange(ROTATE_8));
     }
+    v = v.add(v.rearrange(ROTATE_4));
+    v = v.add(v.rearrange(ROTATE_2));
+    v = v.add(v.rearrange(ROTATE_1));
     return v.lane(0);
   }
 
@@ -120,14 +122,19 @@ final class Dots {
    * elements, then the odd ones; a last partial group stays in order.
    */
   static void pairUp(float[] x, int n, float[] paired) {
+    pairUp(x, 0, n, paired, 0);
+  }
+
+  /** {@link #pairUp(float[], int, float[])} of {@code x[xo, xo + n)} into {@code paired[po, po + n)}. */
+  static void pairUp(float[] x, int xo, int n, float[] paired, int po) {
     int g = 0;
     for (; g <= n - 2 * L; g += 2 * L) {
       for (int j = 0; j < L; j++) {
-        paired[g + j] = x[g + 2 * j];
-        paired[g + L + j] = x[g + 2 * j + 1];
+        paired[po + g + j] = x[xo + g + 2 * j];
+        paired[po + g + L + j] = x[xo + g + 2 * j + 1];
       }
     }
-    System.arraycopy(x, g, paired, g, n - g);
+    System.arraycopy(x, xo + g, paired, po + g, n - g);
   }
 
   /**
@@ -137,15 +144,21 @@ final class Dots {
    * Widening by integer operations instead is slower here: a float16 subnormal becomes a float32
    * subnormal, and multiplying one costs a microcode assist of about a hundred cycles.
    */
-  static float f16(MemorySegment w, long off, float[] x, int xo, int n, float[] row) {
-    widenHalves(w, off, n, row);
+  static float f16(MemorySegment w, long off, float[] x, int xo, int n, float[] row, short[] bits) {
+    widenHalves(w, off, n, row, bits);
     return f32(row, x, xo, n);
   }
 
-  /** {@code n} halves at {@code w[off]} as floats into {@code row}: a loop C2 vectorizes. */
-  static void widenHalves(MemorySegment w, long off, int n, float[] row) {
+  /**
+   * {@code n} halves at {@code w[off]} as floats into {@code row}, through {@code bits} (at least
+   * {@code n} shorts): one bulk copy out of the segment, then a loop over arrays that C2
+   * compiles to the CPU's conversion instruction. Reading the segment element by element kept
+   * a bounds and liveness check per half, and ran at a third of the speed.
+   */
+  static void widenHalves(MemorySegment w, long off, int n, float[] row, short[] bits) {
+    MemorySegment.copy(w, SHORT, off, bits, 0, n);
     for (int i = 0; i < n; i++) {
-      row[i] = Float.float16ToFloat(w.get(SHORT, off + 2L * i));
+      row[i] = Float.float16ToFloat(bits[i]);
     }
   }
 
@@ -172,8 +185,69 @@ final class Dots {
     return s;
   }
 
-  /** bfloat16 weights at {@code w[off]} times {@code paired}: a bfloat16 is a float's top half. */
-  static float bf16Paired(MemorySegment w, long off, float[] paired, int n) {
+  /**
+   * {@link #f32(float[], float[], int, int)} for four activation rows at once, at {@code x[xo]},
+   * {@code x[xo + stride]}, ...: each weight vector is loaded once for the four, and each row's
+   * sum takes the very steps of the one-row loop (its own four accumulators, the same order), so
+   * the results are the same bits. Writes {@code y[yo]}, {@code y[yo + ys]}, ...
+   */
+  static void f32Rows4(float[] a, float[] x, int xo, int stride, int n, float[] y, int yo, int ys) {
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+    FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+    FloatVector d0 = a0, d1 = a0, d2 = a0, d3 = a0;
+    int xa = xo;
+    int xb = xo + stride;
+    int xc = xo + 2 * stride;
+    int xd = xo + 3 * stride;
+    int i = 0;
+    for (; i <= n - 4 * L; i += 4 * L) {
+      FloatVector w0 = FloatVector.fromArray(F, a, i);
+      FloatVector w1 = FloatVector.fromArray(F, a, i + L);
+      FloatVector w2 = FloatVector.fromArray(F, a, i + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, a, i + 3 * L);
+      a0 = w0.fma(FloatVector.fromArray(F, x, xa + i), a0);
+      a1 = w1.fma(FloatVector.fromArray(F, x, xa + i + L), a1);
+      a2 = w2.fma(FloatVector.fromArray(F, x, xa + i + 2 * L), a2);
+      a3 = w3.fma(FloatVector.fromArray(F, x, xa + i + 3 * L), a3);
+      b0 = w0.fma(FloatVector.fromArray(F, x, xb + i), b0);
+      b1 = w1.fma(FloatVector.fromArray(F, x, xb + i + L), b1);
+      b2 = w2.fma(FloatVector.fromArray(F, x, xb + i + 2 * L), b2);
+      b3 = w3.fma(FloatVector.fromArray(F, x, xb + i + 3 * L), b3);
+      c0 = w0.fma(FloatVector.fromArray(F, x, xc + i), c0);
+      c1 = w1.fma(FloatVector.fromArray(F, x, xc + i + L), c1);
+      c2 = w2.fma(FloatVector.fromArray(F, x, xc + i + 2 * L), c2);
+      c3 = w3.fma(FloatVector.fromArray(F, x, xc + i + 3 * L), c3);
+      d0 = w0.fma(FloatVector.fromArray(F, x, xd + i), d0);
+      d1 = w1.fma(FloatVector.fromArray(F, x, xd + i + L), d1);
+      d2 = w2.fma(FloatVector.fromArray(F, x, xd + i + 2 * L), d2);
+      d3 = w3.fma(FloatVector.fromArray(F, x, xd + i + 3 * L), d3);
+    }
+    for (; i <= n - L; i += L) {
+      FloatVector w0 = FloatVector.fromArray(F, a, i);
+      a0 = w0.fma(FloatVector.fromArray(F, x, xa + i), a0);
+      b0 = w0.fma(FloatVector.fromArray(F, x, xb + i), b0);
+      c0 = w0.fma(FloatVector.fromArray(F, x, xc + i), c0);
+      d0 = w0.fma(FloatVector.fromArray(F, x, xd + i), d0);
+    }
+    float sa = sumLanes(a0.add(a1).add(a2.add(a3)));
+    float sb = sumLanes(b0.add(b1).add(b2.add(b3)));
+    float sc = sumLanes(c0.add(c1).add(c2.add(c3)));
+    float sd = sumLanes(d0.add(d1).add(d2.add(d3)));
+    for (; i < n; i++) {
+      sa += a[i] * x[xa + i];
+      sb += a[i] * x[xb + i];
+      sc += a[i] * x[xc + i];
+      sd += a[i] * x[xd + i];
+    }
+    y[yo] = sa;
+    y[yo + ys] = sb;
+    y[yo + 2 * ys] = sc;
+    y[yo + 3 * ys] = sd;
+  }
+
+  /** bfloat16 weights at {@code w[off]} times {@code paired[po, po + n)}: a bfloat16 is a float's top half. */
+  static float bf16Paired(MemorySegment w, long off, float[] paired, int po, int n) {
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = FloatVector.zero(F);
     FloatVector a2 = FloatVector.zero(F);
@@ -182,19 +256,19 @@ final class Dots {
     for (; i <= n - 4 * L; i += 4 * L) {
       IntVector v = IntVector.fromMemorySegment(I, w, off + 2L * i, LE); // two bfloat16s a lane
       IntVector u = IntVector.fromMemorySegment(I, w, off + 2L * (i + 2 * L), LE);
-      a0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, i), a0);
-      a1 = v.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, i + L), a1);
-      a2 = u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, i + 2 * L), a2);
-      a3 = u.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, i + 3 * L), a3);
+      a0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, po + i), a0);
+      a1 = v.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, po + i + L), a1);
+      a2 = u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, po + i + 2 * L), a2);
+      a3 = u.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, po + i + 3 * L), a3);
     }
     for (; i <= n - 2 * L; i += 2 * L) {
       IntVector v = IntVector.fromMemorySegment(I, w, off + 2L * i, LE);
-      a0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, i), a0);
-      a1 = v.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, i + L), a1);
+      a0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, po + i), a0);
+      a1 = v.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, paired, po + i + L), a1);
     }
     float s = sumLanes(a0.add(a1).add(a2.add(a3)));
     for (; i < n; i++) {
-      s += Float.intBitsToFloat((w.get(SHORT, off + 2L * i) & 0xFFFF) << 16) * paired[i];
+      s += Float.intBitsToFloat((w.get(SHORT, off + 2L * i) & 0xFFFF) << 16) * paired[po + i];
     }
     return s;
   }
@@ -231,6 +305,115 @@ final class Dots {
       acc0 = s0.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT, block))), acc0);
     }
     return sumLanes(acc0.add(acc1));
+  }
+
+  /**
+   * A Q8_0 row's int8 values as floats (exact) into {@code values[0, n)} and its block scales
+   * into {@code scales}: the row is then dotted with several activation rows by {@link
+   * #q8Widened} without converting it again.
+   */
+  static void q8Unpack(MemorySegment w, long off, int n, float[] values, float[] scales) {
+    for (int b = 0; b < n / Q8_BLOCK; b++) {
+      long block = off + (long) b * Q8_BLOCK_BYTES;
+      scales[b] = Float.float16ToFloat(w.get(SHORT, block));
+      for (int k = 0; k < Q8_BLOCK; k += L) {
+        ((FloatVector) ByteVector.fromMemorySegment(Q, w, block + 2 + k, LE)
+            .convertShape(VectorOperators.B2F, F, 0)).intoArray(values, b * Q8_BLOCK + k);
+      }
+    }
+  }
+
+  /**
+   * {@link #q8} over a row unpacked by {@link #q8Unpack}: the same operations in the same order
+   * (the int8-to-float conversion is exact), so the same result to the last bit.
+   */
+  static float q8Widened(float[] values, float[] scales, float[] x, int xo, int n) {
+    FloatVector acc0 = FloatVector.zero(F);
+    FloatVector acc1 = FloatVector.zero(F);
+    int blocks = n / Q8_BLOCK;
+    int b = 0;
+    for (; b + 1 < blocks; b += 2) {
+      int v0 = b * Q8_BLOCK;
+      int xb = xo + v0;
+      FloatVector s0 = FloatVector.zero(F);
+      FloatVector s1 = FloatVector.zero(F);
+      for (int k = 0; k < Q8_BLOCK; k += L) {
+        s0 = FloatVector.fromArray(F, values, v0 + k).fma(FloatVector.fromArray(F, x, xb + k), s0);
+        s1 = FloatVector.fromArray(F, values, v0 + Q8_BLOCK + k).fma(FloatVector.fromArray(F, x, xb + Q8_BLOCK + k), s1);
+      }
+      acc0 = s0.fma(FloatVector.broadcast(F, scales[b]), acc0);
+      acc1 = s1.fma(FloatVector.broadcast(F, scales[b + 1]), acc1);
+    }
+    if (b < blocks) {
+      int v0 = b * Q8_BLOCK;
+      FloatVector s0 = FloatVector.zero(F);
+      for (int k = 0; k < Q8_BLOCK; k += L) {
+        s0 = FloatVector.fromArray(F, values, v0 + k).fma(FloatVector.fromArray(F, x, xo + v0 + k), s0);
+      }
+      acc0 = s0.fma(FloatVector.broadcast(F, scales[b]), acc0);
+    }
+    return sumLanes(acc0.add(acc1));
+  }
+
+  /**
+   * {@link #q8Widened} for four activation rows at once (see {@link #f32Rows4}): each row's sum
+   * takes the one-row steps, so the results are the same bits.
+   */
+  static void q8WidenedRows4(float[] values, float[] scales, float[] x, int xo, int stride, int n,
+      float[] y, int yo, int ys) {
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+    int xa = xo;
+    int xb = xo + stride;
+    int xc = xo + 2 * stride;
+    int xd = xo + 3 * stride;
+    int blocks = n / Q8_BLOCK;
+    int b = 0;
+    for (; b + 1 < blocks; b += 2) {
+      int v0 = b * Q8_BLOCK;
+      FloatVector sa0 = FloatVector.zero(F), sa1 = sa0, sb0 = sa0, sb1 = sa0, sc0 = sa0, sc1 = sa0, sd0 = sa0, sd1 = sa0;
+      for (int k = 0; k < Q8_BLOCK; k += L) {
+        FloatVector w0 = FloatVector.fromArray(F, values, v0 + k);
+        FloatVector w1 = FloatVector.fromArray(F, values, v0 + Q8_BLOCK + k);
+        sa0 = w0.fma(FloatVector.fromArray(F, x, xa + v0 + k), sa0);
+        sa1 = w1.fma(FloatVector.fromArray(F, x, xa + v0 + Q8_BLOCK + k), sa1);
+        sb0 = w0.fma(FloatVector.fromArray(F, x, xb + v0 + k), sb0);
+        sb1 = w1.fma(FloatVector.fromArray(F, x, xb + v0 + Q8_BLOCK + k), sb1);
+        sc0 = w0.fma(FloatVector.fromArray(F, x, xc + v0 + k), sc0);
+        sc1 = w1.fma(FloatVector.fromArray(F, x, xc + v0 + Q8_BLOCK + k), sc1);
+        sd0 = w0.fma(FloatVector.fromArray(F, x, xd + v0 + k), sd0);
+        sd1 = w1.fma(FloatVector.fromArray(F, x, xd + v0 + Q8_BLOCK + k), sd1);
+      }
+      FloatVector d0s = FloatVector.broadcast(F, scales[b]);
+      FloatVector d1s = FloatVector.broadcast(F, scales[b + 1]);
+      a0 = sa0.fma(d0s, a0);
+      a1 = sa1.fma(d1s, a1);
+      b0 = sb0.fma(d0s, b0);
+      b1 = sb1.fma(d1s, b1);
+      c0 = sc0.fma(d0s, c0);
+      c1 = sc1.fma(d1s, c1);
+      d0 = sd0.fma(d0s, d0);
+      d1 = sd1.fma(d1s, d1);
+    }
+    if (b < blocks) {
+      int v0 = b * Q8_BLOCK;
+      FloatVector sa = FloatVector.zero(F), sb = sa, sc = sa, sd = sa;
+      for (int k = 0; k < Q8_BLOCK; k += L) {
+        FloatVector w0 = FloatVector.fromArray(F, values, v0 + k);
+        sa = w0.fma(FloatVector.fromArray(F, x, xa + v0 + k), sa);
+        sb = w0.fma(FloatVector.fromArray(F, x, xb + v0 + k), sb);
+        sc = w0.fma(FloatVector.fromArray(F, x, xc + v0 + k), sc);
+        sd = w0.fma(FloatVector.fromArray(F, x, xd + v0 + k), sd);
+      }
+      FloatVector ds = FloatVector.broadcast(F, scales[b]);
+      a0 = sa.fma(ds, a0);
+      b0 = sb.fma(ds, b0);
+      c0 = sc.fma(ds, c0);
+      d0 = sd.fma(ds, d0);
+    }
+    y[yo] = sumLanes(a0.add(a1));
+    y[yo + ys] = sumLanes(b0.add(b1));
+    y[yo + 2 * ys] = sumLanes(c0.add(c1));
+    y[yo + 3 * ys] = sumLanes(d0.add(d1));
   }
 
   /** {@code n} weights of {@code type} at {@code src[off]} widened to float32 at {@code dst[dstOff]}. */
@@ -295,11 +478,38 @@ final class Dots {
     for (; i <= end - L; i += L) {
       FloatVector v = FloatVector.fromArray(F, x, i);
       FloatVector inner = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(Gelu.SQRT_2_OVER_PI);
-      v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(x, i);
+      // tanh(z) = 1 - 2 / (e^{2z} + 1), e^{2z} by exp(): see there for why not lanewise(TANH).
+      FloatVector tanh = ONE.sub(FloatVector.broadcast(F, 2f).div(exp(inner.add(inner)).add(1f)));
+      v.mul(0.5f).mul(tanh.add(1f)).intoArray(x, i);
     }
     for (; i < end; i++) {
       x[i] = Gelu.tanhForm(x[i]);
     }
+  }
+
+  private static final float LOG2E = 1.44269504f;
+  private static final float LN2_HI = 0.693145751953125f; // ln 2 in 16 bits: k·LN2_HI is exact
+  private static final float LN2_LO = 1.428606765330187e-6f;
+  private static final float ROUNDER = 12582912f; // 1.5·2^23: x + it - it rounds x to an integer
+
+  /**
+   * e^x per lane from additions, multiplications and integer operations only. The Vector API's
+   * {@code lanewise(EXP)} and {@code TANH} give other bits once C2 compiles them (a vector math
+   * library) than before (Java's scalar functions), so the same row could come out differently
+   * early and late in a run, or alone and in a batch; these operations round the same way
+   * compiled or not. Range reduction x = k·ln2 + r, |r| ≤ ln2/2, then a degree-7 Taylor
+   * polynomial (error below 2^-24) scaled by 2^k built from its bits. Inputs are clamped to
+   * [-87, 88]: e^-87 stands for smaller values, far below what GELU can see.
+   */
+  private static FloatVector exp(FloatVector x) {
+    FloatVector c = x.max(-87f).min(88f);
+    FloatVector k = c.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+    FloatVector r = k.neg().fma(FloatVector.broadcast(F, LN2_HI), c);
+    r = k.neg().fma(FloatVector.broadcast(F, LN2_LO), r);
+    FloatVector p = r.mul(1f / 5040).add(1f / 720).mul(r).add(1f / 120).mul(r).add(1f / 24)
+        .mul(r).add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+    IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+    return p.mul(bits.reinterpretAsFloats());
   }
 
   /** Exact GELU in place, erf as in {@link Gelu#erf}. */
@@ -313,7 +523,7 @@ final class Dots {
       FloatVector t = ONE.div(a.mul(Gelu.P).add(1f));
       FloatVector poly = t.mul(Gelu.A5).add(Gelu.A4).mul(t).add(Gelu.A3).mul(t)
           .add(Gelu.A2).mul(t).add(Gelu.A1).mul(t);
-      FloatVector e = poly.mul(a.mul(a).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
+      FloatVector e = poly.mul(exp(a.mul(a).neg())).neg().add(1f);
       VectorMask<Float> negative = u.lt(0f);
       FloatVector erf = e.blend(e.neg(), negative);
       v.mul(0.5f).mul(erf.add(1f)).intoArray(x, i);

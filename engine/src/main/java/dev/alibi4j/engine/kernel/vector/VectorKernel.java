@@ -13,8 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * per call, for every activation row at once; nothing is allocated per call once the scratch
  * buffers have grown to the model's widths.
  *
- * <p>One row: a loop per storage type ({@link Dots}). Several rows: each weight row is widened to
- * float32 into a per-thread scratch row (it stays in L1/L2) and dotted with every activation row.
+ * <p>A loop per storage type ({@link Dots}). Several rows: each weight row is dotted with every
+ * activation row in turn, by the same loop as for one row, so that a row's result is the same to
+ * the last bit whatever rows come with it (batched decoding must not change a sequence's output).
  *
  * <p>The vector width is fixed when the class loads ({@link Dots#BITS}). Calls are serialized:
  * each uses every compute thread.
@@ -51,15 +52,15 @@ public final class VectorKernel implements Kernel {
     warm[type.ordinal()] = true;
     int rows = 64;
     int cols = 256;
-    float[] x = new float[2 * cols];
-    float[] y = new float[2 * rows];
+    float[] x = new float[5 * cols];
+    float[] y = new float[5 * rows];
     java.util.Arrays.fill(x, 0.5f);
     try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) { // the compute threads read it
       MemorySegment floats = arena.allocate(4L * rows * cols, 64);
       WeightMatrix w = WeightMatrix.of(arena.allocate(type.rowBytes(cols) * rows, 64), type, rows, cols);
       for (int i = 0; i < WARM_UP_CALLS; i++) {
         run(w, x, y, 1);
-        run(w, x, y, 2);
+        run(w, x, y, 5);
       }
       for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
         widen.set(w, 0, rows, floats);
@@ -102,11 +103,14 @@ public final class VectorKernel implements Kernel {
   private void run(WeightMatrix w, float[] x, float[] y, int rows) {
     try {
       float[] in = x;
-      if (rows == 1 && w.type() == WeightType.BF16) {
-        if (paired.length < w.cols()) {
-          paired = new float[w.cols()];
+      if (w.type() == WeightType.BF16) {
+        int cols = w.cols();
+        if (paired.length < rows * cols) {
+          paired = new float[rows * cols];
         }
-        Dots.pairUp(x, w.cols(), paired);
+        for (int r = 0; r < rows; r++) {
+          Dots.pairUp(x, r * cols, cols, paired, r * cols);
+        }
         in = paired;
       }
       multiply.set(w, in, y, rows);
@@ -169,7 +173,8 @@ public final class VectorKernel implements Kernel {
   /** One product: the arguments of the current call, and one scratch row per thread. */
   private static final class MultiplyJob implements ComputePool.Job {
     private final float[][] scratch;
-    private final MemorySegment[] scratchSegments;
+    private final float[][] blockScales; // per thread: a Q8_0 row's scales
+    private final short[][] bits; // per thread: a float16 row's bits
     private WeightMatrix w;
     private float[] x;
     private float[] y;
@@ -177,7 +182,8 @@ public final class VectorKernel implements Kernel {
 
     MultiplyJob(int parts) {
       this.scratch = new float[parts][0];
-      this.scratchSegments = new MemorySegment[parts];
+      this.blockScales = new float[parts][0];
+      this.bits = new short[parts][0];
     }
 
     void set(WeightMatrix w, float[] x, float[] y, int rows) {
@@ -188,7 +194,8 @@ public final class VectorKernel implements Kernel {
       if (w.type() != WeightType.F32 && scratch[0].length < w.cols()) {
         for (int p = 0; p < scratch.length; p++) {
           scratch[p] = new float[w.cols()];
-          scratchSegments[p] = MemorySegment.ofArray(scratch[p]);
+          blockScales[p] = new float[w.cols() / 32 + 1];
+          bits[p] = new short[w.cols()];
         }
       }
     }
@@ -216,12 +223,12 @@ public final class VectorKernel implements Kernel {
           case F16 -> {
             float[] row = scratch[part];
             for (int o = lo; o < hi; o++) {
-              y[o] = Dots.f16(data, o * rowBytes, x, 0, cols, row);
+              y[o] = Dots.f16(data, o * rowBytes, x, 0, cols, row, bits[part]);
             }
           }
           case BF16 -> {
             for (int o = lo; o < hi; o++) {
-              y[o] = Dots.bf16Paired(data, o * rowBytes, x, cols);
+              y[o] = Dots.bf16Paired(data, o * rowBytes, x, 0, cols);
             }
           }
           case Q8_0 -> {
@@ -232,25 +239,51 @@ public final class VectorKernel implements Kernel {
         }
         return;
       }
+      // Every row gets the very operations of a one-row call (so a sequence's logits do not
+      // depend on what else is in the batch); the weight row, read from memory once (and
+      // widened once where widening is exact), stays in L1 for the rows after the first.
       int out = w.rows();
-      if (w.type() == WeightType.F32) {
-        for (int o = lo; o < hi; o++) {
-          for (int r = 0; r < rows; r++) {
-            y[r * out + o] = Dots.f32(data, o * rowBytes, x, r * cols, cols);
+      switch (w.type()) {
+        case F32 -> {
+          for (int o = lo; o < hi; o++) {
+            for (int r = 0; r < rows; r++) {
+              y[r * out + o] = Dots.f32(data, o * rowBytes, x, r * cols, cols);
+            }
           }
         }
-        return;
-      }
-      MemorySegment rowBytesOut = scratchSegments[part];
-      float[] row = scratch[part];
-      for (int o = lo; o < hi; o++) {
-        if (w.type() == WeightType.F16) {
-          Dots.widenHalves(data, o * rowBytes, cols, row);
-        } else {
-          Dots.widenRow(w.type(), data, o * rowBytes, cols, rowBytesOut, 0);
+        case F16 -> {
+          float[] row = scratch[part];
+          for (int o = lo; o < hi; o++) {
+            Dots.widenHalves(data, o * rowBytes, cols, row, bits[part]);
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) { // four rows a pass: each weight vector loaded once for them
+              Dots.f32Rows4(row, x, r * cols, cols, cols, y, r * out + o, out);
+            }
+            for (; r < rows; r++) {
+              y[r * out + o] = Dots.f32(row, x, r * cols, cols);
+            }
+          }
         }
-        for (int r = 0; r < rows; r++) {
-          y[r * out + o] = Dots.f32(row, x, r * cols, cols);
+        case BF16 -> {
+          for (int o = lo; o < hi; o++) {
+            for (int r = 0; r < rows; r++) {
+              y[r * out + o] = Dots.bf16Paired(data, o * rowBytes, x, r * cols, cols);
+            }
+          }
+        }
+        case Q8_0 -> {
+          float[] values = scratch[part];
+          float[] scales = blockScales[part];
+          for (int o = lo; o < hi; o++) {
+            Dots.q8Unpack(data, o * rowBytes, cols, values, scales); // converted once for all rows
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+              Dots.q8WidenedRows4(values, scales, x, r * cols, cols, cols, y, r * out + o, out);
+            }
+            for (; r < rows; r++) {
+              y[r * out + o] = Dots.q8Widened(values, scales, x, r * cols, cols);
+            }
+          }
         }
       }
     }
@@ -298,6 +331,7 @@ public final class VectorKernel implements Kernel {
   /** Rows of a matrix widened to float32, split across threads. */
   private static final class WidenJob implements ComputePool.Job {
     private final float[][] halves; // per thread: a float16 row widened on the heap, where C2 vectorizes it
+    private final short[][] bits; // per thread: that row's bits
     private WeightMatrix w;
     private int start;
     private int end;
@@ -305,12 +339,14 @@ public final class VectorKernel implements Kernel {
 
     WidenJob(int parts) {
       this.halves = new float[parts][0];
+      this.bits = new short[parts][0];
     }
 
     void set(WeightMatrix w, int start, int end, MemorySegment dst) {
       if (w.type() == WeightType.F16 && halves[0].length < w.cols()) {
         for (int p = 0; p < halves.length; p++) {
           halves[p] = new float[w.cols()];
+          bits[p] = new short[w.cols()];
         }
       }
       this.w = w;
@@ -334,7 +370,7 @@ public final class VectorKernel implements Kernel {
       for (int r = lo; r < hi; r++) {
         long at = (long) (r - start) * cols * Float.BYTES;
         if (w.type() == WeightType.F16) {
-          Dots.widenHalves(w.data(), r * rowBytes, cols, halves[part]);
+          Dots.widenHalves(w.data(), r * rowBytes, cols, halves[part], bits[part]);
           MemorySegment.copy(halves[part], 0, dst, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, at, cols);
         } else {
           Dots.widenRow(w.type(), w.data(), r * rowBytes, cols, dst, at);
