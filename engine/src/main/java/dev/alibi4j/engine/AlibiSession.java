@@ -64,10 +64,23 @@ final class AlibiSession implements InferenceSession {
   private void decode(int id, float[] logits) {
     if (stepBuffers == null) {
       stepManager = NDManager.newBaseManager("PyTorch");
-      stepBuffers = model.newStepBuffers(stepManager);
+      stepBuffers = model.newStepBuffers(stepManager, 1);
     }
     try (NDScope ignored = new NDScope()) {
-      model.decode(id, cache, stepBuffers, logits);
+      model.decode(new int[] {id}, new KvCache[] {cache}, stepBuffers, logits);
+    }
+  }
+
+  @Override
+  public void prefill(int[] ids) {
+    checkIds(ids);
+    model.guard().enter();
+    try {
+      for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
+        forward(Arrays.copyOfRange(ids, start, Math.min(ids.length, start + PREFILL_CHUNK)), LogitPositions.NONE, null, 0);
+      }
+    } finally {
+      model.guard().exit();
     }
   }
 
@@ -124,7 +137,18 @@ final class AlibiSession implements InferenceSession {
     }
   }
 
-  private void checkIds(int[] ids) {
+  /** The model this session belongs to. */
+  AlibiTransformer model() {
+    return model;
+  }
+
+  /** Its KV cache. */
+  KvCache cache() {
+    return cache;
+  }
+
+  /** Checks that {@code ids} may be appended: open, ids in the vocabulary, within the context limit. */
+  void checkIds(int[] ids) {
     if (closed) {
       throw new IllegalStateException("session is closed");
     }

@@ -60,6 +60,10 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
   private final Linear lmHead; // [vocab, hidden]
   private final AlibiMask mask;
   private final CloseGuard guard = new CloseGuard("model", this::release);
+  private final java.util.concurrent.locks.ReentrantLock batchLock = new java.util.concurrent.locks.ReentrantLock();
+  private NDManager batchManager; // owns batchBuffers' arrays; under the weights' manager
+  private StepBuffers batchBuffers; // for decodeBatch, made on its first call
+  private float[] batchLogits;
   private volatile int maxContext;
 
   /**
@@ -202,33 +206,120 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
     return javaDecode;
   }
 
-  /** Java-side buffers for {@link #decode}, owned by {@code manager}. */
-  StepBuffers newStepBuffers(NDManager manager) {
-    return new StepBuffers(config.hiddenSize(), config.numHeads(), config.ffnHiddenSize(), manager);
+  /** Java-side buffers for {@link #decode} of up to {@code rows} sequences, owned by {@code manager}. */
+  StepBuffers newStepBuffers(NDManager manager, int rows) {
+    return new StepBuffers(config.hiddenSize(), config.numHeads(), config.ffnHiddenSize(), rows, manager);
   }
 
   /**
-   * One new token of one sequence through the Java path: appends its keys and values to {@code
-   * cache} and writes the logits that predict the next token.
+   * One new token for each of {@code sessions}, decoded together: every weight is read once for
+   * all of them, and each session's logits are the very values (to the last bit) that it would
+   * get alone from {@link InferenceSession#append}.
    *
-   * @param logits {@code [vocab]}, overwritten
+   * @param sessions open sessions of this model, each at most once
+   * @param ids one new token id per session
+   * @param logits {@code [sessions, vocab]} flat, overwritten
+   * @throws IllegalArgumentException for a session of another model, a bad id, or a sequence that
+   *     would pass {@link #maxContext()}, before any work
+   * @throws IllegalStateException when the model or a session is closed
    */
-  void decode(int token, KvCache cache, StepBuffers s, float[] logits) {
-    float[] x = s.residual();
-    embeddings.readRow(token, x, 0);
-    if (embeddingNorm != null) {
-      embeddingNorm.apply(x, 0, x);
+  @Override
+  public void decodeBatch(InferenceSession[] sessions, int[] ids, float[] logits) {
+    int n = sessions.length;
+    if (ids.length != n || logits.length < (long) n * config.vocabSize()) {
+      throw new IllegalArgumentException("decodeBatch: " + n + " sessions, " + ids.length + " ids, "
+          + logits.length + " logits (need sessions × vocab = " + (long) n * config.vocabSize() + ")");
     }
-    try (NDArray maskRow = mask.forQueries(cache.length(), 1)) { // [heads, 1, kv_len]
+    AlibiSession[] own = new AlibiSession[n];
+    java.util.Set<InferenceSession> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (int r = 0; r < n; r++) {
+      if (!(sessions[r] instanceof AlibiSession a) || a.model() != this) {
+        throw new IllegalArgumentException("session " + r + " does not belong to this model");
+      }
+      if (!seen.add(a)) {
+        throw new IllegalArgumentException("session " + r + " appears twice in one batch");
+      }
+      a.checkIds(new int[] {ids[r]});
+      own[r] = a;
+    }
+    if (!javaDecode) {
+      CausalLanguageModel.super.decodeBatch(sessions, ids, logits);
+      return;
+    }
+    guard.enter();
+    batchLock.lock();
+    try {
+      if (batchBuffers == null) {
+        batchManager = weights.manager().newSubManager();
+        batchBuffers = newStepBuffers(batchManager, Kernel.MAX_ROWS);
+      }
+      int vocab = config.vocabSize();
+      float[] rows = batchLogits(Math.min(n, Kernel.MAX_ROWS) * vocab);
+      for (int start = 0; start < n; start += Kernel.MAX_ROWS) {
+        int count = Math.min(Kernel.MAX_ROWS, n - start);
+        KvCache[] caches = new KvCache[count];
+        for (int r = 0; r < count; r++) {
+          caches[r] = own[start + r].cache();
+        }
+        try (NDScope ignored = new NDScope()) {
+          decode(java.util.Arrays.copyOfRange(ids, start, start + count), caches, batchBuffers, rows);
+        }
+        System.arraycopy(rows, 0, logits, start * vocab, count * vocab);
+      }
+    } finally {
+      batchLock.unlock();
+      guard.exit();
+    }
+  }
+
+  private float[] batchLogits(int size) {
+    if (batchLogits == null || batchLogits.length < size) {
+      batchLogits = new float[size];
+    }
+    return batchLogits;
+  }
+
+  /**
+   * New tokens of {@code caches.length} sequences (at most the buffers' capacity) through the Java
+   * path: appends their keys and values to their caches and writes the logits that predict each
+   * one's next token.
+   *
+   * @param logits {@code [rows, vocab]} flat, overwritten
+   */
+  void decode(int[] tokens, KvCache[] caches, StepBuffers s, float[] logits) {
+    int rows = caches.length;
+    int hidden = config.hiddenSize();
+    float[] x = s.residual();
+    NDArray[] masks = new NDArray[rows];
+    try {
+      for (int r = 0; r < rows; r++) {
+        embeddings.readRow(tokens[r], x, r * hidden);
+        if (embeddingNorm != null) {
+          embeddingNorm.apply(x, r * hidden, x);
+        }
+        masks[r] = mask.forQueries(caches[r].length(), 1); // [heads, 1, kv_len]
+      }
+      LayerCache[] layer = new LayerCache[rows];
       for (int i = 0; i < blocks.size(); i++) {
-        blocks.get(i).decode(s, maskRow, cache.layer(i));
+        for (int r = 0; r < rows; r++) {
+          layer[r] = caches[r].layer(i);
+        }
+        blocks.get(i).decode(s, rows, masks, layer);
+      }
+    } finally {
+      for (NDArray m : masks) {
+        if (m != null) {
+          m.close();
+        }
       }
     }
-    finalNorm.apply(x, 0, s.normed());
-    lmHead.multiply(s.normed(), logits, 1);
+    for (int r = 0; r < rows; r++) {
+      finalNorm.apply(x, r * hidden, s.normed());
+    }
+    lmHead.multiply(s.normed(), logits, rows);
     if (config.logitScale() != 1.0) {
       float scale = (float) config.logitScale();
-      for (int i = 0; i < config.vocabSize(); i++) {
+      for (int i = 0; i < rows * config.vocabSize(); i++) {
         logits[i] *= scale;
       }
     }

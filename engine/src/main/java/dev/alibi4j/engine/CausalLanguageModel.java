@@ -19,4 +19,18 @@ public interface CausalLanguageModel {
   default int maxContext() {
     return Integer.MAX_VALUE;
   }
+
+  /**
+   * One new token for each of {@code sessions} (sessions of this model), the logits that predict
+   * each one's next token written to {@code logits [sessions, vocab]}. A model that can decode
+   * several sequences in one pass overrides this; each session's logits must be those it would
+   * get alone. By default, one session after the other.
+   */
+  default void decodeBatch(InferenceSession[] sessions, int[] ids, float[] logits) {
+    int vocab = vocabSize();
+    for (int r = 0; r < sessions.length; r++) {
+      float[] row = sessions[r].append(new int[] {ids[r]});
+      System.arraycopy(row, 0, logits, r * vocab, vocab);
+    }
+  }
 }

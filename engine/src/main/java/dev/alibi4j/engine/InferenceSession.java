@@ -39,6 +39,14 @@ public interface InferenceSession extends AutoCloseable {
    */
   float[][] appendAll(int[] ids);
 
+  /**
+   * Appends {@code ids} without computing logits (a prompt's chunks before its last). By default
+   * {@link #append(int[])} with the logits dropped.
+   */
+  default void prefill(int[] ids) {
+    append(ids);
+  }
+
   /** Tokens in the sequence so far. */
   int length();
 

@@ -41,23 +41,30 @@ public final class DecoderBlock {
   }
 
   /**
-   * The same for one new position of one sequence, in Java: {@code s}'s residual stream in and
-   * out.
+   * The same for one new position of each of {@code rows} sequences, in Java: {@code s}'s
+   * residual rows in and out. Each row's arithmetic is the same whatever the other rows are.
    *
-   * @param mask {@code [heads, 1, kv_len]}
+   * @param masks per row {@code [heads, 1, kv_len]}: the mask's last row for that sequence
+   * @param caches per row, this block's cache of that sequence
    */
-  public void decode(StepBuffers s, NDArray mask, LayerCache cache) {
+  public void decode(StepBuffers s, int rows, NDArray[] masks, LayerCache[] caches) {
     float[] x = s.x;
-    ln1.apply(x, 0, s.normed);
-    attention.decode(s.normed, s.attended, cache, mask, s);
-    addInto(s.attended, residualFromLayerNorm ? s.normed : x);
-    ln2.apply(s.attended, 0, s.normed);
-    mlp.decode(s.normed, s.inner, x, 1);
-    addInto(x, residualFromLayerNorm ? s.normed : s.attended);
+    int hidden = ln1.size();
+    int n = rows * hidden;
+    for (int r = 0; r < rows; r++) {
+      ln1.apply(x, r * hidden, s.normed);
+    }
+    attention.decode(s.normed, s.attended, rows, caches, masks, s);
+    addInto(s.attended, residualFromLayerNorm ? s.normed : x, n);
+    for (int r = 0; r < rows; r++) {
+      ln2.apply(s.attended, r * hidden, s.normed);
+    }
+    mlp.decode(s.normed, s.inner, x, rows);
+    addInto(x, residualFromLayerNorm ? s.normed : s.attended, n);
   }
 
-  private static void addInto(float[] target, float[] addend) {
-    for (int i = 0; i < target.length; i++) {
+  private static void addInto(float[] target, float[] addend, int n) {
+    for (int i = 0; i < n; i++) {
       target[i] += addend[i];
     }
   }

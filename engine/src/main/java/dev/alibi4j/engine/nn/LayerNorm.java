@@ -37,6 +37,11 @@ public final class LayerNorm {
         .singletonOrThrow();
   }
 
+  /** The normalized width (hidden). */
+  public int size() {
+    return gain.length;
+  }
+
   /** Normalizes {@code x[from, from + hidden)} into {@code out[from, ...)} ({@code out} may be {@code x}). */
   public void apply(float[] x, int from, float[] out) {
     int n = gain.length;

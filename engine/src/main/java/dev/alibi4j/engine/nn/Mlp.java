@@ -46,10 +46,14 @@ public final class Mlp {
    */
   public void decode(float[] in, float[] inner, float[] out, int rows) {
     up.multiply(in, inner, rows);
-    int n = rows * up.out();
-    switch (activation) {
-      case GELU_EXACT -> kernel.geluExact(inner, 0, n);
-      case GELU_TANH -> kernel.geluTanh(inner, 0, n);
+    int ffn = up.out();
+    // Row by row: the vector loop leaves a width's last (ffn mod lanes) values to the scalar
+    // form, which rounds differently; a row must come out the same with or without others.
+    for (int r = 0; r < rows; r++) {
+      switch (activation) {
+        case GELU_EXACT -> kernel.geluExact(inner, r * ffn, ffn);
+        case GELU_TANH -> kernel.geluTanh(inner, r * ffn, ffn);
+      }
     }
     down.multiply(inner, out, rows);
   }

@@ -43,25 +43,38 @@ public final class MultiHeadAttention {
   }
 
   /**
-   * One new position of one sequence: {@code normed [hidden]} to {@code result [hidden]}.
+   * One new position of each of {@code rows} sequences: {@code normed [rows, hidden]} to {@code
+   * result [rows, hidden]}. The projections run for all rows at once (each weight read once);
+   * the attention runs per sequence, over its own cache with its own mask row.
    *
-   * @param mask {@code [heads, 1, kv_len]}: the mask's last row for this position
-   * @param cache this layer's cache, to which the position's key and value are appended
+   * @param caches per row, this layer's cache of that sequence, to which its key and value are
+   *     appended
+   * @param masks per row {@code [heads, 1, kv_len]}: the mask's last row for that sequence
    */
-  public void decode(float[] normed, float[] result, LayerCache cache, NDArray mask, StepBuffers s) {
-    qkv.multiply(normed, s.qkv, 1); // [3 * hidden]
+  public void decode(float[] normed, float[] result, int rows, LayerCache[] caches, NDArray[] masks, StepBuffers s) {
+    int hidden = numHeads * headDim;
+    qkv.multiply(normed, s.qkv, rows); // [rows, 3 * hidden]
     if (!Float.isNaN(clipQkv)) {
-      for (int i = 0; i < s.qkv.length; i++) {
+      for (int i = 0; i < rows * 3 * hidden; i++) {
         s.qkv[i] = Math.max(-clipQkv, Math.min(clipQkv, s.qkv[i]));
       }
     }
-    s.queries.clear();
+    for (int r = 0; r < rows; r++) {
+      attendOne(r, r * 3 * hidden, caches[r], masks[r], s);
+    }
+    out.multiply(s.context, result, rows); // [rows, hidden]
+  }
+
+  /** Row {@code r}: stores its key and value, and writes its attention output into {@code s.context}. */
+  private void attendOne(int r, int base, LayerCache cache, NDArray mask, StepBuffers s) {
+    java.nio.FloatBuffer queries = s.queries[r];
+    queries.clear();
     for (int h = 0; h < numHeads; h++) {
-      int q = offset(h, 0);
-      int k = offset(h, 1);
-      int v = offset(h, 2);
+      int q = base + offset(h, 0);
+      int k = base + offset(h, 1);
+      int v = base + offset(h, 2);
       for (int j = 0; j < headDim; j++) {
-        s.queries.put(s.qkv[q + j] * scale); // the score scale, applied to q instead of q·kᵀ
+        queries.put(s.qkv[q + j] * scale); // the score scale, applied to q instead of q·kᵀ
         s.keys[h * headDim + j] = s.qkv[k + j];
         s.values[h * headDim + j] = s.qkv[v + j];
       }
@@ -70,12 +83,12 @@ public final class MultiHeadAttention {
     NDArray[] kv = cache.views(); // [1, h, head_dim, kv_len], [1, h, kv_len, head_dim]
     try (NDArray keysT = kv[0];
         NDArray values = kv[1];
-        NDArray scores = s.queryArray.matMul(keysT).addi(mask); // [1, heads, 1, kv_len]
+        NDArray scores = s.queryArrays[r].matMul(keysT).addi(mask); // [1, heads, 1, kv_len]
         NDArray probs = scores.softmax(-1);
         NDArray context = probs.matMul(values)) { // [1, heads, 1, head_dim]: heads adjacent
-      context.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(s.context);
+      context.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer()
+          .get(s.context, r * numHeads * headDim, numHeads * headDim);
     }
-    out.multiply(s.context, result, 1); // [hidden]
   }
 
   /** Index in the fused projection of head {@code h}'s part (0: q, 1: k, 2: v). */

@@ -10,53 +10,73 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * The Java-side activations of one sequence's decode step, allocated once per session, so that a
- * step allocates nothing but its attention temporaries. The queries also live in a direct buffer
- * that a libtorch array shares, so the attention reads them without a copy.
+ * The Java-side activations of a decode step of up to {@link #capacity()} sequences (one row
+ * each), allocated once, so that a step allocates nothing but its attention temporaries. Each
+ * row's queries also live in a direct buffer that a libtorch array shares, so the attention reads
+ * them without a copy.
  */
 public final class StepBuffers implements AutoCloseable {
 
-  final float[] x; // [hidden]: the residual stream
-  final float[] normed; // [hidden]
-  final float[] attended; // [hidden]
-  final float[] qkv; // [3 * hidden]
-  final float[] keys; // [heads * head_dim]
+  final int capacity;
+  final float[] x; // [rows, hidden]: the residual stream
+  final float[] normed; // [rows, hidden]
+  final float[] attended; // [rows, hidden]
+  final float[] qkv; // [rows, 3 * hidden]
+  final float[] keys; // [heads * head_dim]: one row's, while it is stored
   final float[] values; // [heads * head_dim]
-  final float[] context; // [heads * head_dim]
-  final float[] inner; // [ffn]
-  final FloatBuffer queries; // [heads * head_dim], shared with queryArray
-  final NDArray queryArray; // [1, heads, 1, head_dim]
+  final float[] context; // [rows, heads * head_dim]
+  final float[] inner; // [rows, ffn]
+  final FloatBuffer[] queries; // per row [heads * head_dim], shared with queryArrays
+  final NDArray[] queryArrays; // per row [1, heads, 1, head_dim]
 
-  /**
-   * @param manager owner of the query array (closing it, or this, frees the array)
-   */
+  /** Buffers for one sequence. */
   public StepBuffers(int hidden, int heads, int ffn, NDManager manager) {
-    this.x = new float[hidden];
-    this.normed = new float[hidden];
-    this.attended = new float[hidden];
-    this.qkv = new float[3 * hidden];
-    this.keys = new float[hidden];
-    this.values = new float[hidden];
-    this.context = new float[hidden];
-    this.inner = new float[ffn];
-    ByteBuffer bytes = ByteBuffer.allocateDirect(hidden * Float.BYTES).order(ByteOrder.nativeOrder());
-    this.queries = bytes.asFloatBuffer();
-    this.queryArray = manager.create(bytes, new Shape(1, heads, 1, hidden / heads), DataType.FLOAT32);
-    NDScope.unregister(queryArray); // lives as long as the session, not the step that made it
+    this(hidden, heads, ffn, 1, manager);
   }
 
-  /** The residual stream {@code [hidden]}: the embedding in, the last block's output out. */
+  /**
+   * @param rows the most sequences a step decodes
+   * @param manager owner of the query arrays (closing it, or this, frees them)
+   */
+  public StepBuffers(int hidden, int heads, int ffn, int rows, NDManager manager) {
+    this.capacity = rows;
+    this.x = new float[rows * hidden];
+    this.normed = new float[rows * hidden];
+    this.attended = new float[rows * hidden];
+    this.qkv = new float[rows * 3 * hidden];
+    this.keys = new float[hidden];
+    this.values = new float[hidden];
+    this.context = new float[rows * hidden];
+    this.inner = new float[rows * ffn];
+    this.queries = new FloatBuffer[rows];
+    this.queryArrays = new NDArray[rows];
+    for (int r = 0; r < rows; r++) {
+      ByteBuffer bytes = ByteBuffer.allocateDirect(hidden * Float.BYTES).order(ByteOrder.nativeOrder());
+      queries[r] = bytes.asFloatBuffer();
+      queryArrays[r] = manager.create(bytes, new Shape(1, heads, 1, hidden / heads), DataType.FLOAT32);
+      NDScope.unregister(queryArrays[r]); // lives as long as the buffers, not the step that made them
+    }
+  }
+
+  /** The most rows (sequences) a step may hold. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /** The residual stream {@code [rows, hidden]}: the embeddings in, the last block's output out. */
   public float[] residual() {
     return x;
   }
 
-  /** Scratch row {@code [hidden]}. */
+  /** Scratch rows {@code [rows, hidden]}. */
   public float[] normed() {
     return normed;
   }
 
   @Override
   public void close() {
-    queryArray.close();
+    for (NDArray a : queryArrays) {
+      a.close();
+    }
   }
 }
