@@ -41,96 +41,32 @@ public final class Generator {
   public GenerationResult generate(
       CausalLanguageModel model, int[] promptIds, GenerationParams params, TextDecoder decoder,
       TokenListener listener, Cancellation cancellation) {
-    checkPrompt(promptIds, model.vocabSize());
-    ContextLimit.check(
-        "a prompt of " + promptIds.length + " tokens + " + params.maxNewTokens() + " new tokens",
-        (long) promptIds.length + params.maxNewTokens(), model.maxContext());
-    if (decoder == null && !params.stopStrings().isEmpty()) {
-      throw new IllegalArgumentException(
-          "stop strings need text, but there is no decoder (no tokenizer): " + params.stopStrings());
-    }
-    long seed = params.seed() != null ? params.seed() : ThreadLocalRandom.current().nextLong();
-    TokenPicker picker = TokenPicker.of(params, seed);
-    TokenHistory history = new TokenHistory();
-    history.addAll(promptIds);
-    StopStrings stops = new StopStrings(params.stopStrings());
-    StringBuilder text = new StringBuilder();
-    int[] ids = new int[Math.min(params.maxNewTokens(), 1024)];
-    int count = 0;
-    long prefillNanos = 0;
-    long decodeNanos = 0;
-    int decodeSteps = 0;
-    FinishReason reason = FinishReason.CANCELLED;
+    GenerationRun run = new GenerationRun(promptIds, params, decoder, listener, model.vocabSize(), model.maxContext());
     try (InferenceSession session = model.newSession()) {
-      int[] input = promptIds;
+      int[] input = run.prompt();
       float[] logits = null;
+      boolean first = true;
       while (!cancelled(cancellation)) {
         long stepStart = System.nanoTime();
         logits = session.append(input, logits); // the same array every decode step
-        if (input == promptIds) {
-          prefillNanos = System.nanoTime() - stepStart;
+        if (first) {
+          run.addPrefillNanos(System.nanoTime() - stepStart);
+          first = false;
         } else {
-          decodeNanos += System.nanoTime() - stepStart;
-          decodeSteps++;
+          run.addDecodeNanos(System.nanoTime() - stepStart);
         }
-        NanLogits.check(logits, count);
-        int id = picker.pick(logits, history);
-        if (params.eosTokenIds().contains(id)) {
-          reason = FinishReason.EOS;
+        int next = run.accept(logits);
+        if (next < 0) {
           break;
         }
-        if (count == ids.length) {
-          ids = Arrays.copyOf(ids, Math.min(params.maxNewTokens(), 2 * count));
-        }
-        ids[count++] = id;
-        history.add(id);
-        String piece = decoder == null ? "" : stops.accept(decoder.next(id));
-        text.append(piece);
-        if (listener != null) {
-          listener.onToken(id, piece);
-        }
-        if (stops.stopped()) {
-          reason = FinishReason.STOP_STRING;
-          break;
-        }
-        if (count == params.maxNewTokens()) {
-          reason = FinishReason.LENGTH;
-          break;
-        }
-        input = new int[] {id};
+        input = new int[] {next};
       }
     }
-    if (decoder != null && reason != FinishReason.STOP_STRING) {
-      String tail = stops.accept(decoder.flush());
-      if (!stops.stopped()) {
-        tail += stops.finish();
-      } else {
-        reason = FinishReason.STOP_STRING;
-      }
-      text.append(tail);
-      if (listener != null && !tail.isEmpty()) {
-        listener.onToken(TokenListener.NO_TOKEN, tail);
-      }
-    }
-    return new GenerationResult(
-        Arrays.copyOf(ids, count), decoder == null ? null : text.toString(), reason,
-        promptIds.length, count, seed, prefillNanos, decodeSteps, decodeNanos);
+    return run.result();
   }
 
   // isInterrupted, not interrupted(): the flag stays set for the caller to see.
   private static boolean cancelled(Cancellation cancellation) {
     return Thread.currentThread().isInterrupted() || (cancellation != null && cancellation.isCancelled());
-  }
-
-  private static void checkPrompt(int[] promptIds, int vocab) {
-    if (promptIds == null || promptIds.length == 0) {
-      throw new IllegalArgumentException("the prompt is empty: at least one token id is needed");
-    }
-    for (int i = 0; i < promptIds.length; i++) {
-      if (promptIds[i] < 0 || promptIds[i] >= vocab) {
-        throw new IllegalArgumentException(
-            "prompt token id " + promptIds[i] + " at index " + i + " is outside the vocabulary [0, " + vocab + ")");
-      }
-    }
   }
 }
