@@ -6,10 +6,10 @@ import dev.alibi4j.engine.CloseGuard;
 import dev.alibi4j.engine.ContextLimit;
 import dev.alibi4j.engine.InferenceSession;
 import dev.alibi4j.engine.TransformerConfig;
+import dev.alibi4j.engine.generation.BatchScheduler;
 import dev.alibi4j.engine.generation.Cancellation;
 import dev.alibi4j.engine.generation.GenerationParams;
 import dev.alibi4j.engine.generation.GenerationResult;
-import dev.alibi4j.engine.generation.Generator;
 import dev.alibi4j.engine.generation.TextDecoder;
 import dev.alibi4j.engine.generation.TokenListener;
 import dev.alibi4j.engine.tensor.WeightType;
@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The public entry point: a checkpoint's model and tokenizer, ready to generate.
@@ -80,11 +81,13 @@ public final class AlibiLM implements AutoCloseable {
   private final Tokenizer tokenizer; // null when the checkpoint has no tokenizer.json
   private final CloseGuard guard = new CloseGuard("model", this::release);
   private final Cancellation closing = new Cancellation(); // cancels every generation on close()
+  private final BatchScheduler scheduler; // runs every generate call, batched
 
-  private AlibiLM(Checkpoint checkpoint, AlibiTransformer model, Tokenizer tokenizer) {
+  private AlibiLM(Checkpoint checkpoint, AlibiTransformer model, Tokenizer tokenizer, BatchScheduler.Limits batching) {
     this.checkpoint = checkpoint;
     this.model = model;
     this.tokenizer = tokenizer;
+    this.scheduler = new BatchScheduler(model, batching, guard);
   }
 
   /**
@@ -153,7 +156,7 @@ public final class AlibiLM implements AutoCloseable {
       Tokenizer tokenizer = checkpoint.tokenizerJson().isPresent()
           ? Tokenizer.load(checkpoint.tokenizerJson().get())
           : null;
-      return new AlibiLM(checkpoint, model, tokenizer);
+      return new AlibiLM(checkpoint, model, tokenizer, options.batching());
     } catch (IOException e) {
       model.close();
       throw new UncheckedIOException(e.getMessage(), e);
@@ -237,17 +240,58 @@ public final class AlibiLM implements AutoCloseable {
       int[] promptIds, GenerationParams params, TokenListener onToken, Cancellation cancellation) {
     guard.enter();
     try {
-      if (tokenizer == null && !params.stopStrings().isEmpty()) {
-        throw new IllegalStateException(
-            "stop strings need " + Checkpoint.TOKENIZER_FILE + ", which checkpoint "
-                + checkpoint.directory() + " does not have");
-      }
-      TextDecoder decoder = tokenizer == null ? null : decoder(new StreamingDetokenizer(tokenizer), tokenizer.vocabSize());
-      return new Generator().generate(
-          model, promptIds, withModelEos(params), decoder, onToken, Cancellation.anyOf(cancellation, closing));
+      return scheduler.generate(promptIds, withModelEos(checkStops(params)), newDecoder(), onToken,
+          Cancellation.anyOf(cancellation, closing));
     } finally {
       guard.exit();
     }
+  }
+
+  /**
+   * Starts generating a continuation of {@code promptIds} and returns at once. The request is
+   * batched with every other generation on this model ({@link BatchScheduler}); {@code onToken}
+   * is called on the scheduler's thread as tokens come (keep it quick: it runs between steps of
+   * every request). The future completes with the result ({@code CANCELLED} after {@code
+   * cancellation}, {@code future.cancel} or {@link #close()}), or exceptionally when the model
+   * fails.
+   *
+   * @throws IllegalArgumentException for a bad prompt or one past {@link #maxContext()}
+   * @throws java.util.concurrent.RejectedExecutionException when the request queue is full
+   * @throws IllegalStateException when the model is closed
+   */
+  public CompletableFuture<GenerationResult> generateAsync(
+      int[] promptIds, GenerationParams params, TokenListener onToken, Cancellation cancellation) {
+    guard.enter();
+    try {
+      return scheduler.submit(promptIds, withModelEos(checkStops(params)), newDecoder(), onToken,
+          Cancellation.anyOf(cancellation, closing));
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /** {@link #generateAsync(int[], GenerationParams, TokenListener, Cancellation)} of {@code prompt}'s tokens. */
+  public CompletableFuture<GenerationResult> generateAsync(
+      String prompt, GenerationParams params, TokenListener onToken, Cancellation cancellation) {
+    return generateAsync(encode(prompt), params, onToken, cancellation);
+  }
+
+  /** The batch scheduler that runs this model's generations (its limits and load). */
+  public BatchScheduler scheduler() {
+    return scheduler;
+  }
+
+  private GenerationParams checkStops(GenerationParams params) {
+    if (tokenizer == null && !params.stopStrings().isEmpty()) {
+      throw new IllegalStateException(
+          "stop strings need " + Checkpoint.TOKENIZER_FILE + ", which checkpoint "
+              + checkpoint.directory() + " does not have");
+    }
+    return params;
+  }
+
+  private TextDecoder newDecoder() {
+    return tokenizer == null ? null : decoder(new StreamingDetokenizer(tokenizer), tokenizer.vocabSize());
   }
 
   /**
@@ -358,6 +402,7 @@ public final class AlibiLM implements AutoCloseable {
 
   private void release() {
     try {
+      scheduler.close(); // cancels what is left, ends its thread (unless this is that thread)
       model.close();
     } finally {
       if (tokenizer != null) {
