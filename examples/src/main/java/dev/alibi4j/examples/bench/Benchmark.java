@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -127,6 +128,33 @@ public record Benchmark(
         return new BenchResult(name, stored, kernel.name(), threads, promptTokens, genTokens, context,
             repeat, cost, Stats.median(kernelBandwidth), Stats.median(torchBandwidth), matmul, load,
             firstToken, runs, peakRss);
+      }
+    }
+  }
+
+  /**
+   * {@code --concurrency}: loads the model as {@link #run} does, then measures each level of
+   * concurrent requests ({@link ConcurrencyBench}) instead of the single-sequence runs.
+   *
+   * @return one JSON-ready object: the model, weights, kernel, threads, lengths and {@code levels}
+   */
+  public ConcurrencyResult runConcurrency(PrintStream log, int[] levels) throws IOException {
+    ComputeThreads.set(threads);
+    Kernel kernel = Kernels.setThreads(threads);
+    Path temp = Files.createTempDirectory("alibi4j-bench-");
+    try (DeleteOnExit.Handle cleanup = DeleteOnExit.register(temp)) {
+      Path dir = checkpoint;
+      if (synthetic != null) {
+        dir = temp.resolve("model");
+        writeSynthetic(dir, log);
+      }
+      log.println("loading " + dir + (type == null ? " as stored" : " as " + type.cliName()) + "...");
+      try (Checkpoint ckpt = Checkpoint.load(dir, type, options);
+          AlibiTransformer model = new AlibiTransformer(ckpt.config(), ckpt.weights(), kernel)) {
+        List<ConcurrencyBench.Level> measured = ConcurrencyBench.run(model, levels, promptTokens, genTokens, log);
+        String name = synthetic != null ? "synthetic " + synthetic.name() : checkpoint.toString();
+        return new ConcurrencyResult(name, ckpt.weights().embeddings().type().cliName(), kernel.name(), threads,
+            promptTokens, genTokens, measured);
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.alibi4j.examples.cli;
 import dev.alibi4j.engine.tensor.WeightType;
 
 import dev.alibi4j.examples.bench.BenchResult;
+import dev.alibi4j.examples.bench.ConcurrencyResult;
 import dev.alibi4j.examples.bench.Benchmark;
 import dev.alibi4j.examples.bench.SyntheticModel;
 import java.io.PrintStream;
@@ -44,6 +45,9 @@ final class BenchCommand implements Command {
           --no-mmap            read the weights into memory instead of mapping the files
           --threads N          compute threads (default: available processors)
           --repeat N           measured runs after the warm-up; figures are medians (default 3)
+          --concurrency 1,4,8  instead: that many requests at once through the batch scheduler,
+                               per level: aggregate decode tokens/s, time to first token and
+                               between tokens (p50, p95), outputs equal to each request alone
           --json               print one JSON object instead of a table
         """;
   }
@@ -52,7 +56,7 @@ final class BenchCommand implements Command {
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Options o = Options.parse(args,
         Set.of("--model", "--synthetic", "--prompt-tokens", "--gen-tokens", "--context", "--dtype",
-            "--threads", "--repeat"),
+            "--threads", "--repeat", "--concurrency"),
         Set.of("--json", "--no-mmap"));
     if (o.has("--model") && o.has("--synthetic")) {
       throw new UsageException("give --model or --synthetic, not both");
@@ -80,10 +84,33 @@ final class BenchCommand implements Command {
     WeightType type = Options.weightType(o);
     int threads = orDefault(o.integer("--threads", 1), Runtime.getRuntime().availableProcessors());
     int repeat = orDefault(o.integer("--repeat", 1), 3);
+    int[] levels = concurrency(o);
     Benchmark bench = new Benchmark(dir, synthetic, type, Options.loadOptions(o), threads, prompt, gen, context, repeat);
+    if (levels != null) {
+      ConcurrencyResult result = bench.runConcurrency(err, levels);
+      out.print(o.flag("--json") ? result.toJson() + System.lineSeparator() : result.toTable());
+      return Main.OK;
+    }
     BenchResult result = bench.run(err);
     out.print(o.flag("--json") ? result.toJson() + System.lineSeparator() : result.toTable());
     return Main.OK;
+  }
+
+  /** {@code --concurrency 1,4,8,16}: levels from 1 to 256, or null when absent. */
+  private static int[] concurrency(Options o) {
+    String v = o.string("--concurrency");
+    if (v == null) {
+      return null;
+    }
+    try {
+      int[] levels = java.util.Arrays.stream(v.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+      if (levels.length == 0 || java.util.Arrays.stream(levels).anyMatch(l -> l < 1 || l > 256)) {
+        throw new NumberFormatException();
+      }
+      return levels;
+    } catch (NumberFormatException e) {
+      throw new UsageException("option --concurrency expects levels from 1 to 256 separated by commas, e.g. 1,4,8,16; got '" + v + "'");
+    }
   }
 
   private static int orDefault(Integer value, int fallback) {
