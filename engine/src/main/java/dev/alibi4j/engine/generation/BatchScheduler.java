@@ -317,33 +317,33 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@link #GATHER_MILLIS} after the first request of an idle spell, lock held, so
-   * that requests sent together (a burst from many threads) start together: their prompts are
-   * then prefilled before any of them decodes, instead of each joining one step later and holding
-   * up the ones already decoding.
+   * After the first request of an idle spell, keeps the lock's door open while requests keep
+   * arriving (each within {@link #GATHER_QUIET_MILLIS} of the last, for at most {@link
+   * #GATHER_MAX_MILLIS}), so that requests sent together (a burst from many threads) start
+   * together: their prompts are then prefilled before any of them decodes, instead of each
+   * joining one step later and holding up the ones already decoding. Lock held.
    */
   private void gatherBurst() {
-    long deadline = System.nanoTime() + GATHER_MILLIS * 1_000_000L;
+    long deadline = System.nanoTime() + GATHER_MAX_MILLIS * 1_000_000L;
     int seen = queue.size();
-    while (!shutdown) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
+    while (!shutdown && System.nanoTime() < deadline) {
       try {
-        lock.wait(Math.max(1, left / 1_000_000L));
+        lock.wait(GATHER_QUIET_MILLIS);
       } catch (InterruptedException e) {
         return;
       }
       if (queue.size() == seen) {
-        return; // nothing more arrived
+        return; // a quiet moment: the burst is over
       }
       seen = queue.size();
     }
   }
 
-  /** How long an idle scheduler waits for more requests after the first; see {@link #gatherBurst}. */
-  static final long GATHER_MILLIS = 2;
+  /** A pause this long with no new request ends a burst; see {@link #gatherBurst}. */
+  static final long GATHER_QUIET_MILLIS = 2;
+
+  /** The longest an idle scheduler waits for a burst to end; see {@link #gatherBurst}. */
+  static final long GATHER_MAX_MILLIS = 20;
 
   /** One step: cancellations, one prefill chunk (or all of them when nothing decodes), a decode. */
   private void step() {
