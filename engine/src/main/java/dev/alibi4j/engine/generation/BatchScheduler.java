@@ -199,11 +199,19 @@ public final class BatchScheduler implements AutoCloseable {
    * {@link #submit} and wait. Interrupting the calling thread cancels the request: the result
    * then has finish reason {@code CANCELLED} and the interrupt flag stays set.
    *
-   * @throws IllegalStateException when the model returned NaN logits (or failed otherwise)
+   * @throws IllegalStateException when the model returned NaN logits (or failed otherwise), or
+   *     when called from a token listener (use {@link #submit} there)
    */
   public GenerationResult generate(
       int[] promptIds, GenerationParams params, TextDecoder decoder, TokenListener listener,
       Cancellation cancellation) {
+    synchronized (lock) {
+      if (Thread.currentThread() == worker) {
+        // The worker would wait for itself: only it completes requests.
+        throw new IllegalStateException(
+            "generate was called from a token listener, which runs on the scheduler's thread; use submit there");
+      }
+    }
     Cancellation own = Cancellation.anyOf(cancellation);
     CompletableFuture<GenerationResult> future = submit(promptIds, params, decoder, listener, own);
     boolean interrupted = false;

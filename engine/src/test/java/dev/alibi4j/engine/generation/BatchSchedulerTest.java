@@ -195,6 +195,20 @@ class BatchSchedulerTest {
   }
 
   @Test
+  void aListenerCallingGenerateIsRefusedInsteadOfDeadlocking() throws Exception {
+    TransformerConfig config = TestConfigs.bloom(2, 4, false);
+    RandomModel.Pair pair = RandomModel.create(config, 79, true);
+    try (AlibiTransformer model = new AlibiTransformer(config, pair.weights());
+        BatchScheduler scheduler = new BatchScheduler(model, BatchScheduler.Limits.DEFAULT, null)) {
+      var f = scheduler.submit(new int[] {1}, greedy(3), null,
+          (id, t) -> scheduler.generate(new int[] {2}, greedy(2), null, null, null), null);
+      var e = assertThrows(ExecutionException.class, () -> f.get(60, TimeUnit.SECONDS));
+      assertTrue(e.getCause().getMessage().contains("token listener"), e.getCause().getMessage());
+      assertEquals(2, scheduler.generate(new int[] {2}, greedy(2), null, null, null).generatedTokens());
+    }
+  }
+
+  @Test
   void closeCancelsRunningAndQueuedRequestsAndRefusesNewOnes() throws Exception {
     TransformerConfig config = TestConfigs.bloom(2, 4, false);
     RandomModel.Pair pair = RandomModel.create(config, 76, true);
