@@ -13,6 +13,7 @@ import dev.alibi4j.engine.generation.GenerationResult;
 import dev.alibi4j.engine.generation.TextDecoder;
 import dev.alibi4j.engine.generation.TokenListener;
 import dev.alibi4j.engine.tensor.WeightType;
+import dev.alibi4j.model.chat.ChatTemplate;
 import dev.alibi4j.engine.torch.TorchEnvironment;
 import dev.alibi4j.tokenizer.StreamingDetokenizer;
 import dev.alibi4j.tokenizer.Tokenizer;
@@ -82,6 +83,7 @@ public final class AlibiLM implements AutoCloseable {
   private final CloseGuard guard = new CloseGuard("model", this::release);
   private final Cancellation closing = new Cancellation(); // cancels every generation on close()
   private final BatchScheduler scheduler; // runs every generate call, batched
+  private volatile ChatTemplate chatTemplate; // read on first use
 
   private AlibiLM(Checkpoint checkpoint, AlibiTransformer model, Tokenizer tokenizer, BatchScheduler.Limits batching) {
     this.checkpoint = checkpoint;
@@ -174,6 +176,21 @@ public final class AlibiLM implements AutoCloseable {
   /** The architecture. */
   public TransformerConfig config() {
     return checkpoint.config();
+  }
+
+  /**
+   * The checkpoint's chat template ({@code chat_template} in {@code tokenizer_config.json}), or
+   * {@link ChatTemplate#plain()} when it has none; read on first use.
+   *
+   * @throws CheckpointException when {@code tokenizer_config.json} is unreadable or malformed
+   */
+  public ChatTemplate chatTemplate() {
+    ChatTemplate t = chatTemplate;
+    if (t == null) {
+      t = ChatTemplate.load(checkpoint.directory());
+      chatTemplate = t;
+    }
+    return t;
   }
 
   /** The tokenizer, when the checkpoint has one; {@link #close()} closes it with the model. */

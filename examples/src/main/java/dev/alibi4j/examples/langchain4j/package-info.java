@@ -1,0 +1,2 @@
+/** LangChain4j chat models that run alibi4j in process. */
+package dev.alibi4j.examples.langchain4j;
