@@ -1,0 +1,117 @@
+package dev.alibi4j.examples.serve;
+
+import dev.alibi4j.model.AlibiLM;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * An OpenAI-compatible HTTP server over one loaded model. It does not own the model: close the
+ * server, then the model.
+ */
+public final class OpenAiServer implements AutoCloseable {
+
+  private final WebServer server;
+
+  private OpenAiServer(WebServer server) {
+    this.server = server;
+  }
+
+  /**
+   * Binds and starts serving {@code lm} at once.
+   *
+   * @param log where the one line per request goes (stderr for the CLI)
+   */
+  public static OpenAiServer start(AlibiLM lm, ServerConfig config, PrintStream log) {
+    long created = System.currentTimeMillis() / 1000;
+    CompletionsEndpoint text = new CompletionsEndpoint(lm, config.modelId(), Kind.TEXT);
+    CompletionsEndpoint chat = new CompletionsEndpoint(lm, config.modelId(), Kind.CHAT);
+    Guard guard = new Guard(config.apiKey(), log);
+    WebServer server = WebServer.builder()
+        .host(config.host())
+        .port(config.port())
+        .routing((HttpRouting.Builder r) -> r
+            .post("/v1/completions", guard.wrap(text::handle))
+            .post("/v1/chat/completions", guard.wrap(chat::handle))
+            .get("/v1/models", guard.wrap((req, res, l) -> Endpoints.sendJson(res, 200, Endpoints.models(config.modelId(), created))))
+            .get("/health", guard.wrap((req, res, l) -> Endpoints.sendJson(res, 200, Endpoints.health())))
+            .any(guard.wrap((req, res, l) -> {
+              throw ApiError.notFound(null, "no such endpoint: " + req.prologue().method().text() + " " + req.path().path());
+            })))
+        .build()
+        .start();
+    return new OpenAiServer(server);
+  }
+
+  /** The bound port (the one chosen when the config asked for 0). */
+  public int port() {
+    return server.port();
+  }
+
+  /** Stops listening; generations in flight are ended by closing the model. */
+  @Override
+  public void close() {
+    server.stop();
+  }
+
+  /** A handler that also gets the request's log line to fill in. */
+  interface Endpoint {
+    void handle(ServerRequest req, ServerResponse res, RequestLog log) throws Exception;
+  }
+
+  /** Checks the API key, turns every failure into an OpenAI error body and logs the request. */
+  static final class Guard {
+
+    private final byte[] expected;
+    private final PrintStream log;
+
+    Guard(String apiKey, PrintStream log) {
+      this.expected = apiKey == null ? null : ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
+      this.log = log;
+    }
+
+    io.helidon.webserver.http.Handler wrap(Endpoint endpoint) {
+      return (req, res) -> {
+        RequestLog line = new RequestLog(req.prologue().method().text(), req.path().path());
+        try {
+          authorize(req);
+          endpoint.handle(req, res, line);
+        } catch (ApiError e) {
+          line.status = e.status;
+          fail(res, e);
+        } catch (Exception e) {
+          // A bug or a model failure: the details go to the log, never to the client.
+          line.status = 500;
+          log.println("serve: internal error: " + e);
+          fail(res, new ApiError(500, "server_error", null, "internal server error; see the server's log"));
+        } finally {
+          line.write(log);
+        }
+      };
+    }
+
+    private void authorize(ServerRequest req) {
+      if (expected == null) {
+        return;
+      }
+      byte[] given = req.headers().first(HeaderNames.AUTHORIZATION).orElse("").getBytes(StandardCharsets.UTF_8);
+      // Constant-time comparison: the time taken tells nothing about the key.
+      if (!MessageDigest.isEqual(given, expected)) {
+        throw new ApiError(401, "invalid_request_error", null,
+            "missing or wrong API key: send the header 'Authorization: Bearer KEY'");
+      }
+    }
+
+    private static void fail(ServerResponse res, ApiError e) {
+      if (res.isSent()) {
+        return; // already answered (a stream that failed midway): nothing more can be said
+      }
+      Endpoints.sendJson(res, e.status, Json.error(e));
+    }
+  }
+}
