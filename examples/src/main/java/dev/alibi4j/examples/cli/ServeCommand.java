@@ -8,9 +8,17 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** {@code serve}: an OpenAI-compatible HTTP server over one model, until the process is stopped. */
 final class ServeCommand implements Command {
+
+  /**
+   * Helidon's own INFO lines (sockets bound, features) repeat what our one "serving" line says;
+   * kept in a field because java.util.logging holds loggers weakly and would forget the level.
+   */
+  private static final Logger HELIDON_LOG = Logger.getLogger("io.helidon");
 
   @Override
   public String name() {
@@ -60,6 +68,7 @@ final class ServeCommand implements Command {
       throw new UsageException("option --api-key must not be empty");
     }
     Integer maxContext = MaxContextOption.parse(o);
+    HELIDON_LOG.setLevel(Level.WARNING);
     String modelId = o.has("--model") ? o.string("--model") : "builtin";
     Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve(err);
     AlibiLM lm = AlibiLM.load(dir, Options.weightType(o), Options.loadOptions(o).withBatching(limits));

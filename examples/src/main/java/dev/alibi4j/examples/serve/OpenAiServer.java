@@ -6,7 +6,11 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -28,6 +32,7 @@ public final class OpenAiServer implements AutoCloseable {
    * @param log where the one line per request goes (stderr for the CLI)
    */
   public static OpenAiServer start(AlibiLM lm, ServerConfig config, PrintStream log) {
+    checkBindable(config);
     long created = System.currentTimeMillis() / 1000;
     CompletionsEndpoint text = new CompletionsEndpoint(lm, config.modelId(), Kind.TEXT);
     CompletionsEndpoint chat = new CompletionsEndpoint(lm, config.modelId(), Kind.CHAT);
@@ -45,7 +50,30 @@ public final class OpenAiServer implements AutoCloseable {
             })))
         .build()
         .start();
+    // Helidon logs a failed bind and returns a stopped server rather than throwing.
+    if (!server.isRunning()) {
+      server.stop();
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + "; see the log above");
+    }
     return new OpenAiServer(server);
+  }
+
+  /**
+   * Binds the address once ourselves to report "address already in use" in one line, before
+   * Helidon would log a stack trace for it.
+   */
+  private static void checkBindable(ServerConfig config) {
+    if (config.port() == 0) {
+      return; // any free port will do
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true); // as Helidon: a port in TIME_WAIT is free
+      probe.bind(new InetSocketAddress(config.host(), config.port()));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().toLowerCase(java.util.Locale.ROOT))
+          + (e instanceof BindException ? " (another server on this port? choose one with --port)" : ""), e);
+    }
   }
 
   /** The bound port (the one chosen when the config asked for 0). */

@@ -228,6 +228,13 @@ class OpenAiServerTest {
   }
 
   @Test
+  void aPortInUseIsOneLineInWords() {
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> OpenAiServer.start(lm, new ServerConfig("127.0.0.1", port, null, "tiny"), System.err));
+    assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + port + ": address already in use"), e.getMessage());
+  }
+
+  @Test
   void manyClientsAtOnceGetWhatEachGetsAlone() throws Exception {
     List<String> requests = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
