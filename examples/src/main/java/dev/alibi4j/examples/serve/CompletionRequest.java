@@ -48,7 +48,7 @@ record CompletionRequest(
         throw ApiError.badRequest(name, "'" + name + "' is not supported yet");
       }
     }
-    Integer n = f.integer("n", Long.MIN_VALUE, Long.MAX_VALUE);
+    Long n = f.integer("n");
     if (n != null && n != 1) {
       throw ApiError.badRequest("n", "'n' must be 1: one choice per request is supported, got " + n);
     }

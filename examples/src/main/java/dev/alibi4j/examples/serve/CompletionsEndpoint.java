@@ -3,9 +3,11 @@ package dev.alibi4j.examples.serve;
 import dev.alibi4j.engine.generation.Cancellation;
 import dev.alibi4j.engine.generation.GenerationResult;
 import dev.alibi4j.model.AlibiLM;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -86,10 +88,15 @@ final class CompletionsEndpoint {
         sink.emit(responses.usageChunk(r));
       }
       sink.emit("[DONE]");
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | UncheckedIOException e) {
       // Writing failed: the client went away. Stop generating for it.
       cancellation.cancel();
       log.status = 499;
+    } catch (CloseConnectionException e) {
+      // Helidon's way of saying the same; it must reach Helidon, which then drops the connection.
+      cancellation.cancel();
+      log.status = 499;
+      throw e;
     } finally {
       cancellation.cancel(); // a no-op once finished; ends the generation on any other way out
     }

@@ -2,6 +2,7 @@ package dev.alibi4j.examples.serve;
 
 import dev.alibi4j.model.AlibiLM;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -112,6 +113,8 @@ public final class OpenAiServer implements AutoCloseable {
         } catch (ApiError e) {
           line.status = e.status;
           fail(res, e);
+        } catch (CloseConnectionException e) {
+          throw e; // the client is gone: Helidon closes the connection, there is no one to answer
         } catch (Exception e) {
           // A bug or a model failure: the details go to the log, never to the client.
           line.status = 500;
