@@ -17,7 +17,7 @@ import java.util.List;
  * ignored; fields that change nothing here ({@code user}, penalties at 0) are accepted.
  *
  * @param model the {@code model} field, or null when absent
- * @param prompt the text to continue (for chat: the messages through {@link ChatTemplate})
+ * @param prompt the text to continue (for chat: the messages through the model's chat template)
  */
 record CompletionRequest(
     String model, String prompt, GenerationParams params, boolean stream, boolean includeUsage) {
@@ -30,7 +30,9 @@ record CompletionRequest(
       new Object[] {"tools", null}, new Object[] {"tool_choice", null}, new Object[] {"functions", null},
       new Object[] {"function_call", null}, new Object[] {"response_format", null});
 
-  static CompletionRequest parse(String body, Kind kind) {
+  /** @param template renders chat messages into the prompt (the model's chat template) */
+  static CompletionRequest parse(String body, Kind kind,
+      java.util.function.Function<List<dev.alibi4j.model.chat.ChatMessage>, String> template) {
     JsonObject json;
     try {
       JsonElement e = JsonParser.parseString(body == null ? "" : body);
@@ -52,10 +54,20 @@ record CompletionRequest(
     if (n != null && n != 1) {
       throw ApiError.badRequest("n", "'n' must be 1: one choice per request is supported, got " + n);
     }
-    String prompt = kind == Kind.CHAT ? ChatTemplate.render(f.raw("messages")) : prompt(f);
+    String prompt = kind == Kind.CHAT ? render(template, ChatMessages.parse(f.raw("messages"))) : prompt(f);
     boolean stream = Boolean.TRUE.equals(f.bool("stream"));
     boolean includeUsage = stream && includeUsage(f);
     return new CompletionRequest(f.string("model"), prompt, params(f, kind), stream, includeUsage);
+  }
+
+  private static String render(
+      java.util.function.Function<List<dev.alibi4j.model.chat.ChatMessage>, String> template,
+      List<dev.alibi4j.model.chat.ChatMessage> messages) {
+    try {
+      return template.apply(messages);
+    } catch (IllegalArgumentException e) { // the template refused the conversation, or failed
+      throw ApiError.badRequest("messages", e.getMessage());
+    }
   }
 
   private static boolean isSet(Fields f, String name, Object off) {

@@ -38,7 +38,8 @@ final class CompletionsEndpoint {
   }
 
   void handle(ServerRequest req, ServerResponse res, RequestLog log) throws Exception {
-    CompletionRequest request = CompletionRequest.parse(req.content().as(String.class), kind);
+    CompletionRequest request = CompletionRequest.parse(req.content().as(String.class), kind,
+        messages -> lm.chatTemplate().render(messages, true));
     if (request.model() != null && !request.model().equals(modelId)) {
       throw ApiError.notFound("model", "the model '" + request.model() + "' does not exist; this server has '" + modelId + "'");
     }
@@ -50,6 +51,7 @@ final class CompletionsEndpoint {
     } else {
       GenerationResult r = await(submit(request, promptIds, null, null));
       log.tokens(r.promptTokens(), r.generatedTokens());
+      log.prefill = java.time.Duration.ofNanos(r.prefillNanos());
       Endpoints.sendJson(res, 200, responses.complete(r));
     }
   }
@@ -80,6 +82,7 @@ final class CompletionsEndpoint {
         return;
       }
       log.tokens(r.promptTokens(), r.generatedTokens());
+      log.prefill = java.time.Duration.ofNanos(r.prefillNanos());
       if (first && kind == Kind.CHAT) {
         sink.emit(responses.delta("", true)); // the role, even for an empty answer
       }

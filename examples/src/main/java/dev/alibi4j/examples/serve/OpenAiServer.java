@@ -37,16 +37,21 @@ public final class OpenAiServer implements AutoCloseable {
     long created = System.currentTimeMillis() / 1000;
     CompletionsEndpoint text = new CompletionsEndpoint(lm, config.modelId(), Kind.TEXT);
     CompletionsEndpoint chat = new CompletionsEndpoint(lm, config.modelId(), Kind.CHAT);
-    Guard guard = new Guard(config.apiKey(), log);
+    PrometheusMetrics metrics = new PrometheusMetrics(lm.scheduler());
+    Guard guard = new Guard(config.apiKey(), log, metrics);
     WebServer server = WebServer.builder()
         .host(config.host())
         .port(config.port())
         .routing((HttpRouting.Builder r) -> r
-            .post("/v1/completions", guard.wrap(text::handle))
-            .post("/v1/chat/completions", guard.wrap(chat::handle))
-            .get("/v1/models", guard.wrap((req, res, l) -> Endpoints.sendJson(res, 200, Endpoints.models(config.modelId(), created))))
-            .get("/health", guard.wrap((req, res, l) -> Endpoints.sendJson(res, 200, Endpoints.health())))
-            .any(guard.wrap((req, res, l) -> {
+            .post("/v1/completions", guard.wrap("/v1/completions", text::handle))
+            .post("/v1/chat/completions", guard.wrap("/v1/chat/completions", chat::handle))
+            .get("/v1/models", guard.wrap("/v1/models", (req, res, l) -> Endpoints.sendJson(res, 200, Endpoints.models(config.modelId(), created))))
+            .get("/health", guard.wrap("/health", (req, res, l) -> Endpoints.sendJson(res, 200, Endpoints.health())))
+            .get("/metrics", guard.wrap("/metrics", (req, res, l) -> {
+              res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+              res.send(metrics.scrape());
+            }))
+            .any(guard.wrap("other", (req, res, l) -> {
               throw ApiError.notFound(null, "no such endpoint: " + req.prologue().method().text() + " " + req.path().path());
             })))
         .build()
@@ -98,13 +103,16 @@ public final class OpenAiServer implements AutoCloseable {
 
     private final byte[] expected;
     private final PrintStream log;
+    private final PrometheusMetrics metrics;
 
-    Guard(String apiKey, PrintStream log) {
+    Guard(String apiKey, PrintStream log, PrometheusMetrics metrics) {
       this.expected = apiKey == null ? null : ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
       this.log = log;
+      this.metrics = metrics;
     }
 
-    io.helidon.webserver.http.Handler wrap(Endpoint endpoint) {
+    /** @param label the endpoint as metrics name it (a fixed set: never the raw path) */
+    io.helidon.webserver.http.Handler wrap(String label, Endpoint endpoint) {
       return (req, res) -> {
         RequestLog line = new RequestLog(req.prologue().method().text(), req.path().path());
         try {
@@ -122,6 +130,8 @@ public final class OpenAiServer implements AutoCloseable {
           fail(res, new ApiError(500, "server_error", null, "internal server error; see the server's log"));
         } finally {
           line.write(log);
+          metrics.request(label, line.status, Math.max(0, line.promptTokens), Math.max(0, line.completionTokens),
+              line.elapsed(), line.prefill);
         }
       };
     }

@@ -15,6 +15,7 @@ final class RequestLog {
   volatile int status = 200;
   volatile int promptTokens = -1;
   volatile int completionTokens = -1;
+  volatile java.time.Duration prefill; // null until a generation reports it
 
   RequestLog(String method, String path) {
     this.method = method;
@@ -24,6 +25,11 @@ final class RequestLog {
   void tokens(int prompt, int completion) {
     promptTokens = prompt;
     completionTokens = completion;
+  }
+
+  /** Time since the request came in. */
+  java.time.Duration elapsed() {
+    return java.time.Duration.ofNanos(System.nanoTime() - start);
   }
 
   void write(PrintStream err) {

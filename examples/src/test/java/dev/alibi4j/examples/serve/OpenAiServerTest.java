@@ -80,7 +80,7 @@ class OpenAiServerTest {
   }
 
   @Test
-  void chatRendersTheMessagesWithThePlainTemplate() throws Exception {
+  void chatWithoutATemplateRendersThePlainDefault() throws Exception {
     HttpResponse<String> r = post(port, "/v1/chat/completions",
         "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hello\"}],"
             + "\"max_tokens\":10,\"temperature\":0}");
@@ -209,6 +209,43 @@ class OpenAiServerTest {
     HttpResponse<String> health = get(port, "/health");
     assertEquals(200, health.statusCode());
     assertEquals("ok", json(health).get("status").getAsString());
+  }
+
+  @Test
+  void metricsCountRequestsAndTokensInPrometheusText() throws Exception {
+    post(port, "/v1/completions", "{\"prompt\":\"count me\",\"max_tokens\":4,\"temperature\":0}");
+    String series = "alibi4j_requests_total{endpoint=\"/v1/completions\",status=\"200\"}";
+    long deadline = System.nanoTime() + 5_000_000_000L; // recorded just after the answer is sent
+    HttpResponse<String> m = get(port, "/metrics");
+    while (!m.body().contains(series) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      m = get(port, "/metrics");
+    }
+    assertEquals(200, m.statusCode());
+    assertTrue(m.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
+    for (String expected : new String[] {series, "alibi4j_generated_tokens_total", "alibi4j_queue_length",
+        "alibi4j_running_requests", "alibi4j_decode_passes_total", "alibi4j_request_seconds_bucket",
+        "alibi4j_prefill_seconds_count"}) {
+      assertTrue(m.body().contains(expected), "missing " + expected + " in\n" + m.body());
+    }
+  }
+
+  @Test
+  void chatUsesTheCheckpointsOwnTemplate() throws Exception {
+    Path dir = TestCheckpoints.printable(tmp.resolve("chatml"), 7);
+    java.nio.file.Files.writeString(dir.resolve("tokenizer_config.json"), "{\"chat_template\": \"{% for m in messages %}"
+        + "<{{ m['role'] }}>{{ m['content'] }}</{{ m['role'] }}>{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}\"}");
+    try (AlibiLM chatLm = AlibiLM.load(dir);
+        OpenAiServer chatServer = OpenAiServer.start(chatLm, new ServerConfig("127.0.0.1", 0, null, "tiny"),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      HttpResponse<String> r = post(chatServer.port(), "/v1/chat/completions",
+          "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}],\"max_tokens\":8,\"temperature\":0}");
+      assertEquals(200, r.statusCode(), r.body());
+      String expected = chatLm.generate(chatLm.encode("<user>Hello</user><assistant>"),
+          GenerationParams.builder().maxNewTokens(8).temperature(0).build(), null).text();
+      assertEquals(expected, json(r).getAsJsonArray("choices").get(0).getAsJsonObject()
+          .getAsJsonObject("message").get("content").getAsString());
+    }
   }
 
   @Test

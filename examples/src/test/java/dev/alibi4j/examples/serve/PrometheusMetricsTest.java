@@ -28,14 +28,13 @@ class PrometheusMetricsTest {
       PrometheusMetrics metrics = new PrometheusMetrics(scheduler);
       metrics.request("/v1/completions", 200, 12, 30, Duration.ofMillis(1500), Duration.ofMillis(200));
       metrics.request("/v1/completions", 429, 0, 0, Duration.ofMillis(1), null);
-      metrics.batch(3.5);
       String text = metrics.scrape();
       for (String expected : new String[] {
           "alibi4j_requests_total{endpoint=\"/v1/completions\",status=\"200\"} 1.0",
           "alibi4j_requests_total{endpoint=\"/v1/completions\",status=\"429\"} 1.0",
           "alibi4j_prompt_tokens_total 12.0", "alibi4j_generated_tokens_total 30.0",
           "alibi4j_queue_length 0.0", "alibi4j_running_requests 0.0",
-          "alibi4j_request_seconds_bucket", "alibi4j_time_to_first_token_seconds_count 1", "alibi4j_decode_batch_size_sum 3.5"}) {
+          "alibi4j_request_seconds_bucket", "alibi4j_prefill_seconds_count 1", "alibi4j_decode_passes_total 0.0"}) {
         assertTrue(text.contains(expected), "missing " + expected + " in\n" + text);
       }
     }

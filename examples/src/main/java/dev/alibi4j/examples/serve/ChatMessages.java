@@ -4,28 +4,29 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.alibi4j.model.chat.ChatMessage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Turns chat {@code messages} into one prompt with a plain template, the same for every model:
- * each message as {@code "<role>: <content>\n"}, then {@code "assistant:"} for the reply. (The
- * checkpoint's own {@code chat_template} is not used yet: the models alibi4j runs are mostly
- * base models without one.)
+ * Chat {@code messages} checked field by field, for the model's chat template ({@link
+ * dev.alibi4j.model.AlibiLM#chatTemplate()}: the checkpoint's own, or the plain default).
  */
-final class ChatTemplate {
+final class ChatMessages {
 
   private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
-  private ChatTemplate() {}
+  private ChatMessages() {}
 
-  static String render(JsonElement messages) {
+  static List<ChatMessage> parse(JsonElement messages) {
     if (messages == null) {
       throw ApiError.badRequest("messages", "'messages' is required");
     }
     if (!(messages instanceof JsonArray array) || array.isEmpty()) {
       throw ApiError.badRequest("messages", "'messages' must be a non-empty array of {role, content}");
     }
-    StringBuilder prompt = new StringBuilder();
+    List<ChatMessage> out = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
       String at = "messages[" + i + "]";
       if (!(array.get(i) instanceof JsonObject m)) {
@@ -35,9 +36,9 @@ final class ChatTemplate {
       if (!ROLES.contains(role)) {
         throw ApiError.badRequest(at + ".role", "'" + at + ".role' must be one of " + ROLES + ", got '" + role + "'");
       }
-      prompt.append(role).append(": ").append(text(m, "content", at)).append('\n');
+      out.add(new ChatMessage(role, text(m, "content", at)));
     }
-    return prompt.append("assistant:").toString();
+    return out;
   }
 
   private static String text(JsonObject m, String field, String at) {
