@@ -284,22 +284,34 @@ class OpenAiServerTest {
 
   @Test
   void manyClientsAtOnceGetWhatEachGetsAlone() throws Exception {
+    // 32 clients send 4 greedy requests each, half of them streamed; each answer must be the one
+    // the same request gets alone.
     List<String> requests = new ArrayList<>();
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < 128; i++) {
       requests.add("{\"prompt\":\"Request " + i + (i % 3 == 0 ? " with a longer prompt here" : "")
-          + "\",\"max_tokens\":" + (8 + i) + ",\"temperature\":0" + (i % 2 == 0 ? ",\"stream\":true" : "") + "}");
+          + "\",\"max_tokens\":" + (4 + i % 13) + ",\"temperature\":0" + (i % 2 == 0 ? ",\"stream\":true" : "") + "}");
     }
     List<String> alone = new ArrayList<>();
     for (String request : requests) {
       alone.add(text(post(port, "/v1/completions", request)));
     }
-    try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
-      List<Future<String>> together = new ArrayList<>();
-      for (String request : requests) {
-        together.add(clients.submit(() -> text(post(port, "/v1/completions", request))));
+    try (ExecutorService clients = Executors.newFixedThreadPool(32)) {
+      List<Future<List<String>>> together = new ArrayList<>();
+      for (int c = 0; c < 32; c++) {
+        int client = c;
+        together.add(clients.submit(() -> {
+          List<String> answers = new ArrayList<>();
+          for (int k = 0; k < 4; k++) {
+            answers.add(text(post(port, "/v1/completions", requests.get(4 * client + k))));
+          }
+          return answers;
+        }));
       }
-      for (int i = 0; i < requests.size(); i++) {
-        assertEquals(alone.get(i), together.get(i).get(), requests.get(i));
+      for (int c = 0; c < 32; c++) {
+        List<String> answers = together.get(c).get();
+        for (int k = 0; k < 4; k++) {
+          assertEquals(alone.get(4 * c + k), answers.get(k), requests.get(4 * c + k));
+        }
       }
     }
   }
