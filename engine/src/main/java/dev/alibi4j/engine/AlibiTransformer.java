@@ -254,17 +254,21 @@ public final class AlibiTransformer implements CausalLanguageModel, AutoCloseabl
         batchBuffers = newStepBuffers(batchManager, Kernel.MAX_ROWS);
       }
       int vocab = config.vocabSize();
-      float[] rows = batchLogits(Math.min(n, Kernel.MAX_ROWS) * vocab);
       for (int start = 0; start < n; start += Kernel.MAX_ROWS) {
         int count = Math.min(Kernel.MAX_ROWS, n - start);
         KvCache[] caches = new KvCache[count];
         for (int r = 0; r < count; r++) {
           caches[r] = own[start + r].cache();
         }
+        // The first group writes straight into the caller's array; later ones (past the
+        // kernel's rows) through a scratch array, as the kernel writes from index 0.
+        float[] rows = start == 0 ? logits : batchLogits(count * vocab);
         try (NDScope ignored = new NDScope()) {
           decode(java.util.Arrays.copyOfRange(ids, start, start + count), caches, batchBuffers, rows);
         }
-        System.arraycopy(rows, 0, logits, start * vocab, count * vocab);
+        if (rows != logits) {
+          System.arraycopy(rows, 0, logits, start * vocab, count * vocab);
+        }
       }
     } finally {
       batchLock.unlock();

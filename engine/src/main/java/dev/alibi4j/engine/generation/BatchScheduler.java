@@ -112,7 +112,8 @@ public final class BatchScheduler implements AutoCloseable {
   private int runningCount; // guarded by lock
   private boolean shutdown; // guarded by lock
   private Thread worker; // guarded by lock
-  private float[] logits = new float[0];
+  private float[] logits = new float[0]; // [rows, vocab] of a decode pass
+  private float[] row = new float[0]; // one of those rows, for the request's token choice
 
   /**
    * @param guard entered around each step (the owner's close then waits for the step, and the
@@ -396,18 +397,17 @@ public final class BatchScheduler implements AutoCloseable {
         int end = Math.min(prompt.length, r.prefilled + limits.prefillChunk());
         int[] chunk = Arrays.copyOfRange(prompt, r.prefilled, end);
         long start = System.nanoTime();
+        float[] last = null; // logits only after the prompt's last chunk
         if (end < prompt.length) {
           r.session.prefill(chunk);
-          long nanos = System.nanoTime() - start;
-          r.run.addPrefillNanos(nanos);
-          count(0, 0, 0, chunk.length, nanos);
-          r.prefilled = end;
         } else {
-          float[] last = r.session.append(chunk);
-          long nanos = System.nanoTime() - start;
-          r.run.addPrefillNanos(nanos);
-          count(0, 0, 0, chunk.length, nanos);
-          r.prefilled = end;
+          last = r.session.append(chunk);
+        }
+        long nanos = System.nanoTime() - start;
+        r.run.addPrefillNanos(nanos);
+        count(0, 0, 0, chunk.length, nanos);
+        r.prefilled = end;
+        if (last != null) {
           take(r, last);
         }
       } catch (RuntimeException | Error e) {
@@ -444,10 +444,14 @@ public final class BatchScheduler implements AutoCloseable {
     }
     long nanos = System.nanoTime() - start;
     count(1, sessions.length, nanos, 0, 0);
+    if (row.length != vocab) {
+      row = new float[vocab];
+    }
     for (int i = 0; i < sessions.length; i++) {
       Request r = rows.get(i);
       r.run.addDecodeNanos(nanos);
-      take(r, Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab));
+      System.arraycopy(logits, i * vocab, row, 0, vocab); // one buffer: the run keeps no reference
+      take(r, row);
     }
   }
 

@@ -118,14 +118,10 @@ final class Dots {
   }
 
   /**
-   * Rearranges {@code x[0, n)} for the paired 16-bit loops: in each group of {@code 2L}, the even
-   * elements, then the odd ones; a last partial group stays in order.
+   * Rearranges {@code x[xo, xo + n)} into {@code paired[po, po + n)} for the paired 16-bit loops:
+   * in each group of {@code 2L}, the even elements, then the odd ones; a last partial group stays
+   * in order.
    */
-  static void pairUp(float[] x, int n, float[] paired) {
-    pairUp(x, 0, n, paired, 0);
-  }
-
-  /** {@link #pairUp(float[], int, float[])} of {@code x[xo, xo + n)} into {@code paired[po, po + n)}. */
   static void pairUp(float[] x, int xo, int n, float[] paired, int po) {
     int g = 0;
     for (; g <= n - 2 * L; g += 2 * L) {
