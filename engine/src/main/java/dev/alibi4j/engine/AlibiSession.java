@@ -54,7 +54,7 @@ final class AlibiSession implements InferenceSession {
         decode(ids[0], logits);
         return logits;
       }
-      return run(ids, true)[0]; // a prefill's one row: allocated once per prompt
+      return run(ids, LogitPositions.LAST)[0]; // a prefill's one row: allocated once per prompt
     } finally {
       model.guard().exit();
     }
@@ -76,9 +76,7 @@ final class AlibiSession implements InferenceSession {
     checkIds(ids);
     model.guard().enter();
     try {
-      for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
-        forward(Arrays.copyOfRange(ids, start, Math.min(ids.length, start + PREFILL_CHUNK)), LogitPositions.NONE, null, 0);
-      }
+      run(ids, LogitPositions.NONE);
     } finally {
       model.guard().exit();
     }
@@ -89,21 +87,29 @@ final class AlibiSession implements InferenceSession {
     checkIds(ids);
     model.guard().enter();
     try {
-      return run(ids, false);
+      return run(ids, LogitPositions.ALL);
     } finally {
       model.guard().exit();
     }
   }
 
-  private float[][] run(int[] ids, boolean lastOnly) {
-    float[][] rows = new float[lastOnly ? 1 : ids.length][];
+  /**
+   * {@code ids} through the model in chunks of {@link #PREFILL_CHUNK}: logits at every position
+   * ({@code ALL}: {@code [ids.length][vocab]}), after the last one only ({@code LAST}: {@code
+   * [1][vocab]}), or none ({@code NONE}: null); chunks before the last only fill the cache.
+   */
+  private float[][] run(int[] ids, LogitPositions wanted) {
+    float[][] rows = switch (wanted) {
+      case ALL -> new float[ids.length][];
+      case LAST -> new float[1][];
+      case NONE -> null;
+    };
     for (int start = 0; start < ids.length; start += PREFILL_CHUNK) {
       int end = Math.min(ids.length, start + PREFILL_CHUNK);
-      boolean last = end == ids.length;
       int[] chunk = Arrays.copyOfRange(ids, start, end);
-      if (!lastOnly) {
+      if (wanted == LogitPositions.ALL) {
         forward(chunk, LogitPositions.ALL, rows, start);
-      } else if (last) {
+      } else if (wanted == LogitPositions.LAST && end == ids.length) {
         forward(chunk, LogitPositions.LAST, rows, 0);
       } else {
         forward(chunk, LogitPositions.NONE, null, 0); // only fills the cache
@@ -111,6 +117,7 @@ final class AlibiSession implements InferenceSession {
     }
     return rows;
   }
+
 
   /**
    * One chunk in its own scope, its logits copied into {@code rows} from index {@code first}
