@@ -3,6 +3,7 @@ package dev.alibi4j.engine.eval;
 import dev.alibi4j.engine.CausalLanguageModel;
 import dev.alibi4j.engine.ContextLimit;
 import dev.alibi4j.engine.InferenceSession;
+import dev.alibi4j.engine.generation.LogSoftmax;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,15 +71,7 @@ public final class WindowedPerplexity {
 
   /** {@code -log softmax(logits)[target]}, computed stably in double. */
   static double negativeLogLikelihood(float[] logits, int target) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - max);
-    }
-    return max + Math.log(sum) - logits[target];
+    return LogSoftmax.logPartition(logits) - logits[target];
   }
 
   /** Positions of a sequence of length {@code n} that windowed evaluation scores, ascending. */

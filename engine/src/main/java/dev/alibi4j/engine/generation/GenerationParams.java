@@ -17,6 +17,8 @@ import java.util.Set;
  * @param seed random seed for sampling; null draws one (the result reports it)
  * @param stopStrings generation ends when the text contains one; it is cut before it
  * @param eosTokenIds generation ends at any of these tokens, which are not part of the output
+ * @param logprobs {@link #NO_LOGPROBS} for none; otherwise each generated token's {@link
+ *     TokenLogprob} with this many most likely alternatives (0 = the chosen token's only)
  */
 public record GenerationParams(
     int maxNewTokens,
@@ -26,7 +28,14 @@ public record GenerationParams(
     double repetitionPenalty,
     Long seed,
     List<String> stopStrings,
-    Set<Integer> eosTokenIds) {
+    Set<Integer> eosTokenIds,
+    int logprobs) {
+
+  /** {@link #logprobs()} when no log-probabilities are wanted. */
+  public static final int NO_LOGPROBS = -1;
+
+  /** Alternatives per token at most: each costs a pass over the vocabulary's top list. */
+  public static final int MAX_TOP_LOGPROBS = 100;
 
   public GenerationParams {
     if (maxNewTokens < 1) {
@@ -56,11 +65,30 @@ public record GenerationParams(
         throw new IllegalArgumentException("eosTokenIds must be >= 0, got " + id);
       }
     }
+    if (logprobs < NO_LOGPROBS || logprobs > MAX_TOP_LOGPROBS) {
+      throw new IllegalArgumentException("logprobs must be -1 (none) or 0.." + MAX_TOP_LOGPROBS
+          + " alternatives, got " + logprobs);
+    }
+  }
+
+  /** Whether each token's log-probability is wanted. */
+  public boolean wantsLogprobs() {
+    return logprobs != NO_LOGPROBS;
   }
 
   /** Defaults: 128 new tokens, greedy, no penalties, no stop strings, no EOS. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding these parameters, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder().maxNewTokens(maxNewTokens).temperature(temperature).topK(topK).topP(topP)
+        .repetitionPenalty(repetitionPenalty).logprobs(logprobs);
+    b.seed = seed;
+    b.stopStrings.addAll(stopStrings);
+    b.eosTokenIds.addAll(eosTokenIds);
+    return b;
   }
 
   /** Whether tokens are chosen by argmax. */
@@ -71,7 +99,7 @@ public record GenerationParams(
   /** These parameters with other end-of-sequence tokens. */
   public GenerationParams withEosTokenIds(Set<Integer> ids) {
     return new GenerationParams(
-        maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, ids);
+        maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, ids, logprobs);
   }
 
   /** Builder with {@code set}-style fluent methods; {@link #build()} validates. */
@@ -84,6 +112,7 @@ public record GenerationParams(
     private Long seed;
     private final List<String> stopStrings = new ArrayList<>();
     private final Set<Integer> eosTokenIds = new LinkedHashSet<>();
+    private int logprobs = NO_LOGPROBS;
 
     private Builder() {}
 
@@ -132,9 +161,18 @@ public record GenerationParams(
       return this;
     }
 
+    /**
+     * Asks for each token's log-probability and its {@code top} most likely alternatives (0 for
+     * the chosen token's only); {@link #NO_LOGPROBS} for none, the default.
+     */
+    public Builder logprobs(int top) {
+      this.logprobs = top;
+      return this;
+    }
+
     public GenerationParams build() {
       return new GenerationParams(
-          maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, eosTokenIds);
+          maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, eosTokenIds, logprobs);
     }
   }
 }

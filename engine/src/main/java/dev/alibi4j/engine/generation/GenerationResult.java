@@ -12,6 +12,8 @@ package dev.alibi4j.engine.generation;
  * @param prefillNanos time of the forward pass over the prompt
  * @param decodeSteps forward passes after the prefill (one per fed-back token)
  * @param decodeNanos time of those passes
+ * @param logprobs one per generated token when {@link GenerationParams#logprobs()} asked for
+ *     them, else empty
  */
 public record GenerationResult(
     int[] ids,
@@ -22,7 +24,12 @@ public record GenerationResult(
     long seed,
     long prefillNanos,
     int decodeSteps,
-    long decodeNanos) {
+    long decodeNanos,
+    java.util.List<TokenLogprob> logprobs) {
+
+  public GenerationResult {
+    logprobs = java.util.List.copyOf(logprobs);
+  }
 
   /** Prompt tokens per second of the prefill. */
   public double prefillTokensPerSecond() {

@@ -1,7 +1,9 @@
 package dev.alibi4j.engine.generation;
 
 import dev.alibi4j.engine.ContextLimit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,6 +23,7 @@ public final class GenerationRun {
   private final TokenHistory history = new TokenHistory();
   private final StopStrings stops;
   private final StringBuilder text = new StringBuilder();
+  private final List<TokenLogprob> logprobs = new ArrayList<>();
   private int[] ids;
   private int count;
   private long prefillNanos;
@@ -114,10 +117,15 @@ public final class GenerationRun {
     }
     ids[count++] = id;
     history.add(id);
+    // From the raw logits: the picker worked on a copy.
+    TokenLogprob logprob = params.wantsLogprobs() ? LogSoftmax.of(logits, id, params.logprobs()) : null;
+    if (logprob != null) {
+      logprobs.add(logprob);
+    }
     String piece = decoder == null ? "" : stops.accept(decoder.next(id));
     text.append(piece);
     if (listener != null) {
-      listener.onToken(id, piece);
+      listener.onToken(id, piece, logprob);
     }
     if (stops.stopped()) {
       reason = FinishReason.STOP_STRING;
@@ -152,12 +160,12 @@ public final class GenerationRun {
       }
       text.append(tail);
       if (listener != null && !tail.isEmpty()) {
-        listener.onToken(TokenListener.NO_TOKEN, tail);
+        listener.onToken(TokenListener.NO_TOKEN, tail, null);
       }
     }
     return new GenerationResult(
         Arrays.copyOf(ids, count), decoder == null ? null : text.toString(), reason,
-        promptIds.length, count, seed, prefillNanos, decodeSteps, decodeNanos);
+        promptIds.length, count, seed, prefillNanos, decodeSteps, decodeNanos, logprobs);
   }
 
   private static void checkPrompt(int[] promptIds, int vocab) {

@@ -17,4 +17,15 @@ public interface TokenListener {
    *     the start of a stop string, or when there is no decoder
    */
   void onToken(int tokenId, String text);
+
+  /**
+   * As {@link #onToken(int, String)}, with the token's log-probabilities when {@link
+   * GenerationParams#logprobs()} asked for them. The generation calls this one; override it to
+   * receive them (the default drops them).
+   *
+   * @param logprob null when not asked for, and in the final {@link #NO_TOKEN} call
+   */
+  default void onToken(int tokenId, String text, TokenLogprob logprob) {
+    onToken(tokenId, text);
+  }
 }

@@ -56,8 +56,9 @@ class BatchSchedulerTest {
     return GenerationParams.builder().maxNewTokens(maxNew).build();
   }
 
+  /** Sampled, and with log-probabilities, which must come out of the batch as they do alone. */
   private static GenerationParams sampled(int maxNew, long seed) {
-    return GenerationParams.builder().maxNewTokens(maxNew).temperature(0.9).topP(0.95).seed(seed).build();
+    return GenerationParams.builder().maxNewTokens(maxNew).temperature(0.9).topP(0.95).seed(seed).logprobs(2).build();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -71,10 +72,13 @@ class BatchSchedulerTest {
       int[][] prompts = new int[n][];
       GenerationParams[] params = new GenerationParams[n];
       int[][] alone = new int[n][];
+      List<List<TokenLogprob>> aloneLogprobs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         prompts[i] = prompt(PROMPT_LENGTHS[i], config.vocabSize(), i);
         params[i] = i % 2 == 0 ? greedy(MAX_NEW[i]) : sampled(MAX_NEW[i], 1000 + i);
-        alone[i] = scheduler.generate(prompts[i], params[i], null, null, null).ids();
+        GenerationResult single = scheduler.generate(prompts[i], params[i], null, null, null);
+        alone[i] = single.ids();
+        aloneLogprobs.add(single.logprobs());
         assertEquals(MAX_NEW[i], alone[i].length);
       }
       // Half arrive together; the others join while those decode, in reverse order.
@@ -95,6 +99,14 @@ class BatchSchedulerTest {
       for (int i = 0; i < n; i++) {
         GenerationResult r = futures.get(i).get(120, TimeUnit.SECONDS);
         assertArrayEquals(alone[i], r.ids(), name + ": request " + i + " (prompt of " + PROMPT_LENGTHS[i] + ")");
+        assertEquals(aloneLogprobs.get(i).size(), r.logprobs().size(), name + ": logprobs of request " + i);
+        for (int t = 0; t < r.logprobs().size(); t++) {
+          TokenLogprob a = aloneLogprobs.get(i).get(t);
+          TokenLogprob b = r.logprobs().get(t);
+          assertEquals(a.logprob(), b.logprob(), 0.0, name + ": request " + i + " token " + t);
+          assertArrayEquals(a.topIds(), b.topIds(), name + ": request " + i + " token " + t);
+          assertArrayEquals(a.topLogprobs(), b.topLogprobs(), 0.0, name + ": request " + i + " token " + t);
+        }
         assertEquals(FinishReason.LENGTH, r.finishReason());
       }
     }

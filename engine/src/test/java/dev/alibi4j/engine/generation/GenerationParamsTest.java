@@ -22,6 +22,18 @@ class GenerationParamsTest {
   }
 
   @Test
+  void toBuilderKeepsEveryFieldAndChangesOnlyWhatIsSet() {
+    GenerationParams p = GenerationParams.builder().maxNewTokens(7).temperature(0.7).topK(5).topP(0.9)
+        .repetitionPenalty(1.2).seed(3).stopString("##").eosTokenId(2).logprobs(4).build();
+    assertEquals(p, p.toBuilder().build());
+    GenerationParams q = p.toBuilder().logprobs(GenerationParams.NO_LOGPROBS).stopString("%%").build();
+    assertEquals(List.of("##", "%%"), q.stopStrings());
+    assertEquals(GenerationParams.NO_LOGPROBS, q.logprobs());
+    GenerationParams unseeded = GenerationParams.builder().build();
+    assertNull(unseeded.toBuilder().build().seed());
+  }
+
+  @Test
   void defaults() {
     GenerationParams p = GenerationParams.builder().build();
     assertEquals(128, p.maxNewTokens());
