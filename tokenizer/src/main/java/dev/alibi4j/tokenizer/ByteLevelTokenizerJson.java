@@ -82,7 +82,7 @@ public final class ByteLevelTokenizerJson {
   }
 
   // GPT-2's bytes_to_unicode: printable bytes map to themselves, the others to 256 + n.
-  private static char[] byteSymbols() {
+  static char[] byteSymbols() {
     char[] symbols = new char[256];
     boolean[] printable = new boolean[256];
     for (int b = '!'; b <= '~'; b++) {

@@ -27,12 +27,14 @@ public final class Tokenizer implements AutoCloseable {
   private final Path source;
   private final HuggingFaceTokenizer tokenizer;
   private final Vocabulary vocabulary;
+  private final TokenBytes tokenBytes;
   private volatile boolean closed;
 
-  private Tokenizer(Path source, HuggingFaceTokenizer tokenizer, Vocabulary vocabulary) {
+  private Tokenizer(Path source, HuggingFaceTokenizer tokenizer, Vocabulary vocabulary, TokenBytes tokenBytes) {
     this.source = source;
     this.tokenizer = tokenizer;
     this.vocabulary = vocabulary;
+    this.tokenBytes = tokenBytes;
   }
 
   /**
@@ -51,7 +53,12 @@ public final class Tokenizer implements AutoCloseable {
     String json = TokenizerFile.read(tokenizerJson);
     HuggingFaceTokenizer tokenizer = create(tokenizerJson, json);
     try {
-      return new Tokenizer(tokenizerJson, tokenizer, Vocabulary.parse(json));
+      com.google.gson.JsonElement root = com.google.gson.JsonParser.parseString(json);
+      if (!root.isJsonObject()) {
+        throw new IllegalArgumentException("the top level is not a JSON object");
+      }
+      Vocabulary vocabulary = Vocabulary.parse(root.getAsJsonObject());
+      return new Tokenizer(tokenizerJson, tokenizer, vocabulary, TokenBytes.of(root.getAsJsonObject(), vocabulary));
     } catch (RuntimeException e) {
       tokenizer.close();
       throw TokenizerFile.invalid(tokenizerJson, "no usable vocabulary: " + reason(e), e);
@@ -113,6 +120,28 @@ public final class Tokenizer implements AutoCloseable {
       checkId(id);
     }
     return decode(ids, 0, ids.length, skipSpecialTokens);
+  }
+
+  /**
+   * The text of one token alone, as {@code tokenizer.decode([id])}: a token holding part of a
+   * character's UTF-8 bytes shows U+FFFD (see {@link #tokenBytes(int)}).
+   *
+   * @throws IllegalArgumentException if the id is not in the vocabulary
+   */
+  public String tokenText(int id) {
+    return decode(new int[] {id}, false);
+  }
+
+  /**
+   * The bytes one token stands for: for byte-level BPE and byte-fallback vocabularies the raw
+   * bytes (part of a character, possibly); otherwise the UTF-8 of {@link #tokenText(int)}. The
+   * bytes of consecutive tokens join into the UTF-8 of their text.
+   *
+   * @throws IllegalArgumentException if the id is not in the vocabulary
+   */
+  public byte[] tokenBytes(int id) {
+    checkId(id);
+    return tokenBytes.bytes(id, this::tokenText);
   }
 
   /** Tokens in the vocabulary, added tokens included (Hugging Face's {@code len(tokenizer)}). */

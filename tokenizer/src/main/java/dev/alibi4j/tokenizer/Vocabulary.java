@@ -17,11 +17,21 @@ final class Vocabulary {
 
   private final Map<String, Integer> idsByToken;
   private final BitSet ids;
+  private final String[] tokensById; // the spelling in the file; for an id twice, the winning one
+  private final BitSet added;
 
-  private Vocabulary(Map<String, Integer> idsByToken) {
+  private Vocabulary(Map<String, Integer> idsByToken, BitSet added) {
     this.idsByToken = Map.copyOf(idsByToken);
     this.ids = new BitSet();
     idsByToken.values().forEach(ids::set);
+    this.tokensById = new String[ids.length()];
+    idsByToken.forEach((token, id) -> {
+      // Two spellings of one id (rare): keep the added token's, else the first in sort order.
+      if (tokensById[id] == null || (!added.get(id) && token.compareTo(tokensById[id]) < 0)) {
+        tokensById[id] = token;
+      }
+    });
+    this.added = added;
   }
 
   /**
@@ -35,24 +45,32 @@ final class Vocabulary {
     if (!root.isJsonObject()) {
       throw new IllegalArgumentException("the top level is not a JSON object");
     }
-    JsonElement model = root.getAsJsonObject().get("model");
+    return parse(root.getAsJsonObject());
+  }
+
+  /** As {@link #parse(String)}, from the parsed document. */
+  static Vocabulary parse(JsonObject root) {
+    JsonElement model = root.get("model");
     if (model == null || !model.isJsonObject()) {
       throw new IllegalArgumentException("no \"model\" object");
     }
     Map<String, Integer> idsByToken = new HashMap<>();
     readModelVocab(model.getAsJsonObject().get("vocab"), idsByToken);
     // Added tokens win over model tokens of the same text, as in Hugging Face's token_to_id.
-    JsonElement added = root.getAsJsonObject().get("added_tokens");
+    JsonElement added = root.get("added_tokens");
+    BitSet addedIds = new BitSet();
     if (added != null && added.isJsonArray()) {
       for (JsonElement token : added.getAsJsonArray()) {
         JsonObject object = token.isJsonObject() ? token.getAsJsonObject() : new JsonObject();
         if (!object.has("content") || !object.has("id")) {
           throw new IllegalArgumentException("an added token lacks \"content\" or \"id\"");
         }
-        idsByToken.put(object.get("content").getAsString(), id(object.get("id")));
+        int id = id(object.get("id"));
+        idsByToken.put(object.get("content").getAsString(), id);
+        addedIds.set(id);
       }
     }
-    return new Vocabulary(idsByToken);
+    return new Vocabulary(idsByToken, addedIds);
   }
 
   private static void readModelVocab(JsonElement vocab, Map<String, Integer> out) {
@@ -85,6 +103,16 @@ final class Vocabulary {
 
   boolean contains(int id) {
     return id >= 0 && ids.get(id);
+  }
+
+  /** The token's spelling in the file (for byte-level BPE, GPT-2's byte symbols); id present. */
+  String token(int id) {
+    return tokensById[id];
+  }
+
+  /** Whether the id is an added token (its text is its spelling, not model symbols). */
+  boolean isAdded(int id) {
+    return added.get(id);
   }
 
   OptionalInt id(String token) {
