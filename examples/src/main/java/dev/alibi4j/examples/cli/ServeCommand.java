@@ -1,6 +1,7 @@
 package dev.alibi4j.examples.cli;
 
 import dev.alibi4j.engine.generation.BatchScheduler;
+import dev.alibi4j.examples.serve.ModelSlot;
 import dev.alibi4j.examples.serve.OpenAiServer;
 import dev.alibi4j.examples.serve.ServerConfig;
 import dev.alibi4j.model.AlibiLM;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -46,8 +48,9 @@ final class ServeCommand implements Command {
                                      model's size and the memory)
           --no-mmap                  read the weights into memory instead of mapping the files
         Endpoints: POST /v1/completions, POST /v1/chat/completions (stream: true for server-sent
-        events), GET /v1/models, GET /health. One line per request goes to stderr (no prompt text).
-        Stop the server with Ctrl-C.
+        events), GET /v1/models, GET /health, GET /metrics. The server listens before the model
+        loads: until then /health and the completions answer 503. One line per request goes to
+        stderr (no prompt text). Stop the server with Ctrl-C.
         """;
   }
 
@@ -71,23 +74,48 @@ final class ServeCommand implements Command {
     HELIDON_LOG.setLevel(Level.WARNING);
     String modelId = o.has("--model") ? o.string("--model") : "builtin";
     Path dir = o.has("--model") ? Options.model(o) : BuiltinModel.resolve(err);
-    AlibiLM lm = AlibiLM.load(dir, Options.weightType(o), Options.loadOptions(o).withBatching(limits));
-    try (lm) {
-      MaxContextOption.apply(maxContext, lm);
-      ServerConfig config = new ServerConfig(host, port, apiKey, modelId);
-      try (OpenAiServer server = OpenAiServer.start(lm, config, err)) {
-        err.println("serving '" + modelId + "' on http://" + host + ":" + server.port() + "/v1 (Ctrl-C stops)");
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C: stop taking requests, then end the generations in flight (closing the model).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          server.close();
+    // Listen first: while a large checkpoint loads, clients and health checks get 503, not
+    // "connection refused", and a port in use is reported before minutes of loading.
+    ModelSlot slot = ModelSlot.loading();
+    ServerConfig config = new ServerConfig(host, port, apiKey, modelId);
+    AtomicReference<AlibiLM> loaded = new AtomicReference<>();
+    try (OpenAiServer server = OpenAiServer.start(slot, config, err)) {
+      String url = "http://" + host + ":" + server.port() + "/v1";
+      err.println("listening on " + url + "; loading '" + modelId + "' (503 until it has loaded)");
+      CountDownLatch stopped = new CountDownLatch(1);
+      // Ctrl-C: stop taking requests, then end the generations in flight (closing the model).
+      Thread hook = new Thread(() -> {
+        server.close();
+        AlibiLM lm = loaded.get();
+        if (lm != null) {
           lm.close();
-          stopped.countDown();
-        }));
-        stopped.await();
+        }
+        stopped.countDown();
+      });
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        AlibiLM lm = AlibiLM.load(dir, Options.weightType(o), Options.loadOptions(o).withBatching(limits));
+        loaded.set(lm);
+        try (lm) {
+          MaxContextOption.apply(maxContext, lm);
+          slot.set(lm);
+          err.println("serving '" + modelId + "' on " + url + " (Ctrl-C stops)");
+          stopped.await();
+        }
+      } catch (Exception | Error e) {
+        removeHook(hook); // the model did not load: the error ends the process, not Ctrl-C
+        throw e;
       }
     }
     return Main.OK;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook runs anyway.
+    }
   }
 
   private static int orDefault(Integer value, int fallback) {

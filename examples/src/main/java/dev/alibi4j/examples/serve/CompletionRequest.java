@@ -22,9 +22,12 @@ import java.util.List;
 record CompletionRequest(
     String model, String prompt, GenerationParams params, boolean stream, boolean includeUsage) {
 
+  /** Most alternatives per token a request may ask for (OpenAI's chat limit; vLLM's default). */
+  static final int MAX_TOP_LOGPROBS = 20;
+
   /** Fields refused, and the value each may hold when it asks for nothing ("off"). */
   private static final List<Object[]> UNSUPPORTED = List.of(
-      new Object[] {"logprobs", false}, new Object[] {"top_logprobs", 0}, new Object[] {"echo", false},
+      new Object[] {"echo", false},
       new Object[] {"suffix", ""}, new Object[] {"best_of", 1}, new Object[] {"logit_bias", "{}"},
       new Object[] {"presence_penalty", 0}, new Object[] {"frequency_penalty", 0},
       new Object[] {"tools", null}, new Object[] {"tool_choice", null}, new Object[] {"functions", null},
@@ -109,6 +112,7 @@ record CompletionRequest(
     String maxName = kind == Kind.CHAT && f.present("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
     Integer maxTokens = f.integer(maxName, 1, Integer.MAX_VALUE);
     b.maxNewTokens(maxTokens == null ? kind.defaultMaxTokens : maxTokens);
+    b.logprobs(logprobs(f, kind));
     Double temperature = f.number("temperature");
     if (temperature != null && temperature < 0) {
       throw ApiError.badRequest("temperature", "'temperature' must be >= 0, got " + temperature);
@@ -144,6 +148,29 @@ record CompletionRequest(
     } catch (IllegalArgumentException e) {
       throw ApiError.badRequest(null, e.getMessage());
     }
+  }
+
+  /**
+   * Alternatives per token, or {@link GenerationParams#NO_LOGPROBS}: for text, {@code logprobs}
+   * is that number; for chat, {@code logprobs} is a switch and {@code top_logprobs} the number.
+   */
+  private static int logprobs(Fields f, Kind kind) {
+    if (kind == Kind.TEXT) {
+      if (f.present("top_logprobs")) {
+        throw ApiError.badRequest("top_logprobs",
+            "'top_logprobs' is a chat field; for completions, 'logprobs' is the number of alternatives (0.." + MAX_TOP_LOGPROBS + ")");
+      }
+      Integer n = f.integer("logprobs", 0, MAX_TOP_LOGPROBS);
+      return n == null ? GenerationParams.NO_LOGPROBS : n;
+    }
+    Integer top = f.integer("top_logprobs", 0, MAX_TOP_LOGPROBS);
+    if (!Boolean.TRUE.equals(f.bool("logprobs"))) {
+      if (top != null) {
+        throw ApiError.badRequest("top_logprobs", "'top_logprobs' needs 'logprobs': true");
+      }
+      return GenerationParams.NO_LOGPROBS;
+    }
+    return top == null ? 0 : top;
   }
 
   private static List<String> stops(Fields f) {

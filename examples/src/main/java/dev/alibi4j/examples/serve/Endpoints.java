@@ -32,7 +32,7 @@ final class Endpoints {
     return Json.GSON.toJson(body);
   }
 
-  /** {@code GET /health}: served only once the model is loaded, as the server starts after. */
+  /** {@code GET /health} once the model has loaded (503 before). */
   static String health() {
     return "{\"status\":\"ok\"}";
   }

@@ -14,17 +14,23 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 
 /**
- * An OpenAI-compatible HTTP server over one loaded model. It does not own the model: close the
- * server, then the model.
+ * An OpenAI-compatible HTTP server over one model. It does not own the model: close the server,
+ * then the model.
  */
 public final class OpenAiServer implements AutoCloseable {
 
-  private final WebServer server;
+  /** How often the kernel's TCP table is read for clients that left, while requests run. */
+  private static final Duration DISCONNECT_POLL = Duration.ofMillis(100);
 
-  private OpenAiServer(WebServer server) {
+  private final WebServer server;
+  private final DisconnectWatcher watcher;
+
+  private OpenAiServer(WebServer server, DisconnectWatcher watcher) {
     this.server = server;
+    this.watcher = watcher;
   }
 
   /**
@@ -33,11 +39,22 @@ public final class OpenAiServer implements AutoCloseable {
    * @param log where the one line per request goes (stderr for the CLI)
    */
   public static OpenAiServer start(AlibiLM lm, ServerConfig config, PrintStream log) {
+    return start(ModelSlot.of(lm), config, log);
+  }
+
+  /**
+   * Binds and starts serving; until {@code slot} holds a model, the generation endpoints and
+   * {@code /health} answer 503 (with {@code Retry-After}).
+   *
+   * @param log where the one line per request goes (stderr for the CLI)
+   */
+  public static OpenAiServer start(ModelSlot slot, ServerConfig config, PrintStream log) {
     checkBindable(config);
     long created = System.currentTimeMillis() / 1000;
-    CompletionsEndpoint text = new CompletionsEndpoint(lm, config.modelId(), Kind.TEXT);
-    CompletionsEndpoint chat = new CompletionsEndpoint(lm, config.modelId(), Kind.CHAT);
-    PrometheusMetrics metrics = new PrometheusMetrics(lm.scheduler());
+    DisconnectWatcher watcher = new DisconnectWatcher(DISCONNECT_POLL);
+    CompletionsEndpoint text = new CompletionsEndpoint(slot, config.modelId(), Kind.TEXT, watcher);
+    CompletionsEndpoint chat = new CompletionsEndpoint(slot, config.modelId(), Kind.CHAT, watcher);
+    PrometheusMetrics metrics = new PrometheusMetrics(() -> slot.ready() ? slot.orNull().scheduler() : null);
     Guard guard = new Guard(config.apiKey(), log, metrics);
     WebServer server = WebServer.builder()
         .host(config.host())
@@ -46,7 +63,10 @@ public final class OpenAiServer implements AutoCloseable {
             .post("/v1/completions", guard.wrap("/v1/completions", text::handle))
             .post("/v1/chat/completions", guard.wrap("/v1/chat/completions", chat::handle))
             .get("/v1/models", guard.wrap("/v1/models", (req, res, l) -> Endpoints.sendJson(res, 200, Endpoints.models(config.modelId(), created))))
-            .get("/health", guard.wrap("/health", (req, res, l) -> Endpoints.sendJson(res, 200, Endpoints.health())))
+            .get("/health", guard.wrap("/health", (req, res, l) -> {
+              slot.get(); // 503 while loading
+              Endpoints.sendJson(res, 200, Endpoints.health());
+            }))
             .get("/metrics", guard.wrap("/metrics", (req, res, l) -> {
               res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
               res.send(metrics.scrape());
@@ -59,9 +79,10 @@ public final class OpenAiServer implements AutoCloseable {
     // Helidon logs a failed bind and returns a stopped server rather than throwing.
     if (!server.isRunning()) {
       server.stop();
+      watcher.close();
       throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + "; see the log above");
     }
-    return new OpenAiServer(server);
+    return new OpenAiServer(server, watcher);
   }
 
   /**
@@ -91,6 +112,7 @@ public final class OpenAiServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    watcher.close();
   }
 
   /** A handler that also gets the request's log line to fill in. */
@@ -151,6 +173,9 @@ public final class OpenAiServer implements AutoCloseable {
     private static void fail(ServerResponse res, ApiError e) {
       if (res.isSent()) {
         return; // already answered (a stream that failed midway): nothing more can be said
+      }
+      if (e.status == 503) {
+        res.header(HeaderNames.RETRY_AFTER, "1");
       }
       Endpoints.sendJson(res, e.status, Json.error(e));
     }

@@ -21,22 +21,31 @@ final class Responses {
     this.model = model;
   }
 
-  /** The whole answer of a non-streaming request. */
-  String complete(GenerationResult r) {
+  /**
+   * The whole answer of a non-streaming request.
+   *
+   * @param logprobs the choice's {@code logprobs}, or null when not asked for
+   */
+  String complete(GenerationResult r, JsonObject logprobs) {
     JsonObject choice = choice();
     if (kind == Kind.CHAT) {
       choice.add("message", message(r.text()));
     } else {
       choice.addProperty("text", r.text());
     }
+    choice.add("logprobs", logprobs == null ? JsonNull.INSTANCE : logprobs);
     choice.addProperty("finish_reason", finishReason(r.finishReason()));
     JsonObject body = head(kind.object, choice);
     body.add("usage", usage(r));
     return Json.GSON.toJson(body);
   }
 
-  /** A stream chunk with new text; for chat, the first one also carries the role. */
-  String delta(String text, boolean first) {
+  /**
+   * A stream chunk with new text; for chat, the first one also carries the role.
+   *
+   * @param logprobs those of the tokens behind this text, or null when not asked for
+   */
+  String delta(String text, boolean first, JsonObject logprobs) {
     JsonObject choice = choice();
     if (kind == Kind.CHAT) {
       JsonObject delta = new JsonObject();
@@ -48,18 +57,24 @@ final class Responses {
     } else {
       choice.addProperty("text", text);
     }
+    choice.add("logprobs", logprobs == null ? JsonNull.INSTANCE : logprobs);
     choice.add("finish_reason", JsonNull.INSTANCE);
     return Json.GSON.toJson(head(kind.chunkObject, choice));
   }
 
-  /** The stream chunk that ends the choice: no text, the finish reason. */
-  String finish(GenerationResult r) {
+  /**
+   * The stream chunk that ends the choice: no text, the finish reason.
+   *
+   * @param logprobs those of tokens whose text never came (a stop string's), or null
+   */
+  String finish(GenerationResult r, JsonObject logprobs) {
     JsonObject choice = choice();
     if (kind == Kind.CHAT) {
       choice.add("delta", new JsonObject());
     } else {
       choice.addProperty("text", "");
     }
+    choice.add("logprobs", logprobs == null ? JsonNull.INSTANCE : logprobs);
     choice.addProperty("finish_reason", finishReason(r.finishReason()));
     return Json.GSON.toJson(head(kind.chunkObject, choice));
   }

@@ -1,11 +1,16 @@
 package dev.alibi4j.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code serve}'s options: bad values are usage errors, found before any model loads. */
+/** {@code serve}'s options (bad values are usage errors, found before anything starts) and start-up. */
 class ServeCommandTest {
 
   private static void assertUsage(String expected, String... args) {
@@ -24,6 +29,16 @@ class ServeCommandTest {
     assertUsage("option --api-key must not be empty", "serve", "--api-key", "");
     assertUsage("option --max-context must be >= 1", "serve", "--max-context", "0");
     assertUsage("unknown option --prompt", "serve", "--prompt", "hi");
+  }
+
+  @Test
+  void aCheckpointThatFailsToLoadEndsTheServerWithTheReason(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bloom\",");
+    CommandRun r = CommandRun.main("serve", "--model", dir.toString(), "--port", "0");
+    assertEquals(Main.FAILED, r.code(), r.err());
+    assertTrue(r.err().contains("listening on http://127.0.0.1:"), "it listened while loading: " + r.err());
+    assertTrue(r.err().contains("config.json"), "the reason names the file: " + r.err());
+    assertFalse(r.err().contains("serving '"), r.err());
   }
 
   @Test

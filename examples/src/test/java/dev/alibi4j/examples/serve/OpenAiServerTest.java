@@ -165,7 +165,9 @@ class OpenAiServerTest {
     assertBad("{\"prompt\":\"a\",\"max_tokens\":-1}", "max_tokens");
     assertBad("{\"prompt\":\"a\",\"temperature\":\"hot\"}", "temperature");
     assertBad("{\"prompt\":\"a\",\"n\":2}", "n");
-    assertBad("{\"prompt\":\"a\",\"logprobs\":1}", "logprobs");
+    assertBad("{\"prompt\":\"a\",\"logprobs\":21}", "logprobs");
+    assertBad("{\"prompt\":\"a\",\"logprobs\":true}", "logprobs");
+    assertBad("{\"prompt\":\"a\",\"top_logprobs\":2}", "top_logprobs");
     assertBad("{\"prompt\":\"a\",\"top_p\":0}", "top_p");
     assertBad("{\"prompt\":\"a\",\"stop\":3}", "stop");
     assertBad("{\"prompt\":\"a\",\"stream\":\"yes\"}", "stream");
