@@ -25,6 +25,11 @@ final class ResidentMemory {
     return field("VmRSS:");
   }
 
+  /** Current resident bytes of another process (a server under load), or -1. */
+  static long currentBytes(long pid) {
+    return field(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
+  }
+
   /**
    * Restarts the peak from the current resident size (Linux 4.0+), so that a measurement does not
    * include what earlier work (e.g. the bandwidth probe's 1 GiB array) once held.
@@ -41,8 +46,12 @@ final class ResidentMemory {
   }
 
   private static long field(String name) {
+    return field(STATUS, name);
+  }
+
+  private static long field(Path status, String name) {
     try {
-      for (String line : Files.readAllLines(STATUS)) {
+      for (String line : Files.readAllLines(status)) {
         if (line.startsWith(name)) {
           String[] parts = line.substring(name.length()).trim().split("\\s+");
           return Long.parseLong(parts[0]) * 1024; // reported in kB

@@ -24,7 +24,7 @@ public final class Main {
   private static final List<Command> COMMANDS =
       List.of(
           new GenerateCommand(), new LogitsCommand(), new TokenizeCommand(), new TrainCommand(),
-          new PerplexityCommand(), new BenchCommand(), new ServeCommand());
+          new PerplexityCommand(), new BenchCommand(), new ServeCommand(), new LoadTestCommand());
 
   private Main() {}
 
