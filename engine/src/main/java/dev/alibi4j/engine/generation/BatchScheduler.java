@@ -283,6 +283,7 @@ public final class BatchScheduler implements AutoCloseable {
     while (true) {
       boolean stopping;
       List<Request> waiting = List.of();
+      List<Request> dropped = List.of();
       synchronized (lock) {
         while (!shutdown && queue.isEmpty() && running.isEmpty()) {
           try {
@@ -299,6 +300,7 @@ public final class BatchScheduler implements AutoCloseable {
           waiting = List.copyOf(queue); // cancelled below, with the running ones
           queue.clear();
         } else {
+          dropped = dropCancelled();
           while (!queue.isEmpty() && canAdmit(queue.peek().run)) {
             Request r = queue.poll();
             reserved += r.run.maxLength();
@@ -306,6 +308,9 @@ public final class BatchScheduler implements AutoCloseable {
             running.add(r);
           }
         }
+      }
+      for (Request r : dropped) {
+        complete(r); // outside the lock: the result may call the listener
       }
       if (stopping) {
         for (Request r : List.copyOf(running)) {
@@ -453,6 +458,25 @@ public final class BatchScheduler implements AutoCloseable {
       System.arraycopy(logits, i * vocab, row, 0, vocab); // one buffer: the run keeps no reference
       take(r, row);
     }
+  }
+
+  /**
+   * Takes the cancelled requests out of the queue (a client that left must not hold a place in
+   * it, nor make others wait behind it); the caller completes them. Holds the lock.
+   */
+  private List<Request> dropCancelled() {
+    List<Request> dropped = null;
+    for (var it = queue.iterator(); it.hasNext(); ) {
+      Request r = it.next();
+      if (r.cancellation.isCancelled() || r.future.isDone()) {
+        it.remove();
+        if (dropped == null) {
+          dropped = new ArrayList<>();
+        }
+        dropped.add(r);
+      }
+    }
+    return dropped == null ? List.of() : dropped;
   }
 
   /** Ends {@code r} if it was cancelled (or its future was); whether it was. */

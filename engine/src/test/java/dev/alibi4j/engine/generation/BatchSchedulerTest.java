@@ -2,6 +2,7 @@ package dev.alibi4j.engine.generation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +110,45 @@ class BatchSchedulerTest {
         }
         assertEquals(FinishReason.LENGTH, r.finishReason());
       }
+    }
+  }
+
+  @Test
+  void aCancelledRequestLeavesTheQueueAtOnceAndFreesItsPlace() throws Exception {
+    TransformerConfig config = TestConfigs.bloom(2, 4, false);
+    RandomModel.Pair pair = RandomModel.create(config, 73, true);
+    BatchScheduler.Limits limits = BatchScheduler.Limits.DEFAULT.withMaxSequences(1).withMaxQueued(2);
+    try (AlibiTransformer model = new AlibiTransformer(config, pair.weights());
+        BatchScheduler scheduler = new BatchScheduler(model, limits, null)) {
+      // A long request, slowed a little per token, holds the only place in the batch.
+      Cancellation longOne = new Cancellation();
+      TokenListener slow = (id, text) -> {
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      };
+      CompletableFuture<GenerationResult> running = scheduler.submit(new int[] {1, 2}, greedy(100_000), null, slow, longOne);
+      waitFor(() -> scheduler.running() == 1);
+      Cancellation leaving = new Cancellation();
+      CompletableFuture<GenerationResult> queued = scheduler.submit(new int[] {3}, greedy(3), null, null, leaving);
+      CompletableFuture<GenerationResult> other = scheduler.submit(new int[] {4}, greedy(3), null, null, null);
+      assertEquals(2, scheduler.queued());
+      assertThrows(RejectedExecutionException.class, () -> scheduler.submit(new int[] {5}, greedy(3), null, null, null));
+
+      leaving.cancel();
+      GenerationResult left = queued.get(30, TimeUnit.SECONDS); // long before the running one ends
+      assertEquals(FinishReason.CANCELLED, left.finishReason());
+      assertEquals(0, left.generatedTokens());
+      assertFalse(running.isDone(), "the queue was purged while the long request still ran");
+      assertEquals(1, scheduler.queued());
+      CompletableFuture<GenerationResult> newcomer = scheduler.submit(new int[] {6}, greedy(3), null, null, null);
+
+      longOne.cancel();
+      assertEquals(FinishReason.CANCELLED, running.get(30, TimeUnit.SECONDS).finishReason());
+      assertEquals(3, other.get(30, TimeUnit.SECONDS).generatedTokens());
+      assertEquals(3, newcomer.get(30, TimeUnit.SECONDS).generatedTokens());
     }
   }
 
