@@ -160,23 +160,28 @@ final class Dots {
 
   /** {@code Σ a[i] x[xo + i]} over float arrays. */
   static float f32(float[] a, float[] x, int xo, int n) {
+    return f32(a, 0, x, xo, n);
+  }
+
+  /** {@code Σ a[ao + i] x[xo + i]} over float arrays: the same steps whatever {@code ao}. */
+  static float f32(float[] a, int ao, float[] x, int xo, int n) {
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = FloatVector.zero(F);
     FloatVector a2 = FloatVector.zero(F);
     FloatVector a3 = FloatVector.zero(F);
     int i = 0;
     for (; i <= n - 4 * L; i += 4 * L) {
-      a0 = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, x, xo + i), a0);
-      a1 = FloatVector.fromArray(F, a, i + L).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
-      a2 = FloatVector.fromArray(F, a, i + 2 * L).fma(FloatVector.fromArray(F, x, xo + i + 2 * L), a2);
-      a3 = FloatVector.fromArray(F, a, i + 3 * L).fma(FloatVector.fromArray(F, x, xo + i + 3 * L), a3);
+      a0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, x, xo + i), a0);
+      a1 = FloatVector.fromArray(F, a, ao + i + L).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
+      a2 = FloatVector.fromArray(F, a, ao + i + 2 * L).fma(FloatVector.fromArray(F, x, xo + i + 2 * L), a2);
+      a3 = FloatVector.fromArray(F, a, ao + i + 3 * L).fma(FloatVector.fromArray(F, x, xo + i + 3 * L), a3);
     }
     for (; i <= n - L; i += L) {
-      a0 = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, x, xo + i), a0);
+      a0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, x, xo + i), a0);
     }
     float s = sumLanes(a0.add(a1).add(a2.add(a3)));
     for (; i < n; i++) {
-      s += a[i] * x[xo + i];
+      s += a[ao + i] * x[xo + i];
     }
     return s;
   }
