@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  * @param genTokens decode steps per run
  * @param context cache length at which decoding starts
  * @param repeat measured runs
+ * @param gguf where to also write the synthetic weights as GGUF, for llama.cpp; null for none
  */
 public record Benchmark(
     Path checkpoint,
@@ -43,7 +44,8 @@ public record Benchmark(
     int promptTokens,
     int genTokens,
     int context,
-    int repeat) {
+    int repeat,
+    Path gguf) {
 
   /** Runs of the matmul probe, before and after the model. */
   static final int MATMUL_RUNS = 3;
@@ -58,6 +60,9 @@ public record Benchmark(
     if (context < promptTokens) {
       throw new IllegalArgumentException(
           "context (" + context + ") must be at least the prompt length (" + promptTokens + ")");
+    }
+    if (gguf != null && (synthetic == null || synthetic.family() != dev.alibi4j.model.Family.BLOOM)) {
+      throw new IllegalArgumentException("a GGUF copy is written for the synthetic BLOOM shape (bloom-560m) only");
     }
     if ((long) context + genTokens > 1 << 20) {
       throw new IllegalArgumentException("context + gen tokens is over 2^20 positions");
@@ -176,6 +181,11 @@ public record Benchmark(
     }
     log.printf(Locale.ROOT, "writing %s as %s (%.2f GB) to %s...%n", synthetic, stored, needed / 1e9, dir);
     synthetic.write(dir, stored);
+    if (gguf != null) {
+      GgufWriter.Type ggufType = SyntheticGguf.ggufType(type, stored);
+      log.printf(Locale.ROOT, "writing the same weights as GGUF (%s matrices) to %s...%n", ggufType, gguf);
+      SyntheticGguf.write(synthetic, dir, gguf, ggufType);
+    }
   }
 
   /** Reads the checkpoint's files once, so that load time is measured from a warm page cache. */

@@ -48,6 +48,9 @@ final class BenchCommand implements Command {
           --concurrency 1,4,8  instead: that many requests at once through the batch scheduler,
                                per level: aggregate decode tokens/s, time to first token and
                                between tokens (p50, p95), outputs equal to each request alone
+          --gguf FILE          with --synthetic bloom-560m: also write the same weights as a GGUF
+                               file (matrices in --dtype), to measure llama.cpp on them
+                               (llama-bench -m FILE -p 128 -n 64 -t THREADS)
           --json               print one JSON object instead of a table
         """;
   }
@@ -56,7 +59,7 @@ final class BenchCommand implements Command {
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Options o = Options.parse(args,
         Set.of("--model", "--synthetic", "--prompt-tokens", "--gen-tokens", "--context", "--dtype",
-            "--threads", "--repeat", "--concurrency"),
+            "--threads", "--repeat", "--concurrency", "--gguf"),
         Set.of("--json", "--no-mmap"));
     if (o.has("--model") && o.has("--synthetic")) {
       throw new UsageException("give --model or --synthetic, not both");
@@ -85,7 +88,8 @@ final class BenchCommand implements Command {
     int threads = orDefault(o.integer("--threads", 1), Runtime.getRuntime().availableProcessors());
     int repeat = orDefault(o.integer("--repeat", 1), 3);
     int[] levels = concurrency(o);
-    Benchmark bench = new Benchmark(dir, synthetic, type, Options.loadOptions(o), threads, prompt, gen, context, repeat);
+    Path gguf = gguf(o, synthetic);
+    Benchmark bench = new Benchmark(dir, synthetic, type, Options.loadOptions(o), threads, prompt, gen, context, repeat, gguf);
     if (levels != null) {
       ConcurrencyResult result = bench.runConcurrency(err, levels);
       out.print(o.flag("--json") ? result.toJson() + System.lineSeparator() : result.toTable());
@@ -94,6 +98,27 @@ final class BenchCommand implements Command {
     BenchResult result = bench.run(err);
     out.print(o.flag("--json") ? result.toJson() + System.lineSeparator() : result.toTable());
     return Main.OK;
+  }
+
+  /** {@code --gguf FILE}: a new file beside an existing folder, for the synthetic BLOOM shape only. */
+  private static Path gguf(Options o, SyntheticModel synthetic) {
+    if (!o.has("--gguf")) {
+      return null;
+    }
+    if (synthetic == null || synthetic.family() != dev.alibi4j.model.Family.BLOOM) {
+      throw new UsageException("option --gguf writes the synthetic BLOOM weights for llama.cpp: use it with --synthetic bloom-560m");
+    }
+    if (o.has("--concurrency")) {
+      throw new UsageException("option --gguf goes with the single-request benchmark, not --concurrency");
+    }
+    Path file = o.path("--gguf").toAbsolutePath();
+    if (Files.exists(file)) {
+      throw new UsageException("option --gguf: " + file + " exists; choose a new file name");
+    }
+    if (file.getParent() == null || !Files.isDirectory(file.getParent())) {
+      throw new UsageException("option --gguf: no folder " + file.getParent() + " to write into");
+    }
+    return file;
   }
 
   /** {@code --concurrency 1,4,8,16}: levels from 1 to 256, or null when absent. */

@@ -112,6 +112,10 @@ class BenchCommandTest {
     assertUsage("--repeat", "--model", model.toString(), "--repeat", "0");
     assertUsage("--threads", "--model", model.toString(), "--threads", "0");
     assertUsage("--gen-tokens", "--model", model.toString(), "--gen-tokens", "x");
+    assertUsage("use it with --synthetic bloom-560m", "--model", model.toString(), "--gguf", "x.gguf");
+    assertUsage("use it with --synthetic bloom-560m", "--synthetic", "mpt-1b", "--gguf", "x.gguf");
+    assertUsage("exists; choose a new file name", "--synthetic", "bloom-560m", "--gguf", model.resolve("config.json").toString());
+    assertUsage("not --concurrency", "--synthetic", "bloom-560m", "--concurrency", "1,2", "--gguf", "new.gguf");
   }
 
   @Test
