@@ -1,6 +1,8 @@
 package dev.alibi4j.examples.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.alibi4j.engine.generation.GenerationParams;
@@ -48,6 +50,25 @@ class OpenAiClientTest {
 
   private static String alone(String prompt, int maxTokens) {
     return lm.generate(lm.encode(prompt), GenerationParams.builder().maxNewTokens(maxTokens).build(), null).text();
+  }
+
+  @Test
+  void chatModelReadsTheLogprobs() {
+    OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base()).apiKey("s3cret").modelName("tiny")
+        .temperature(0.0).maxTokens(6).logprobs(true).topLogprobs(2).build();
+    ChatResponse r = model.chat(dev.langchain4j.data.message.UserMessage.from("Hello"));
+    var logprobs = ((dev.langchain4j.model.openai.OpenAiChatResponseMetadata) r.metadata()).logProbs();
+    assertEquals(6, logprobs.size(), "one per generated token: " + logprobs);
+    StringBuilder text = new StringBuilder();
+    for (var lp : logprobs) {
+      text.append(lp.token());
+      assertTrue(lp.logprob() <= 0, lp.toString());
+      assertEquals(2, lp.topLogprobs().size(), lp.toString());
+      assertEquals(lp.token(), lp.topLogprobs().get(0).token(), "greedy: the chosen token is the likeliest");
+      assertEquals(lp.logprob(), lp.topLogprobs().get(0).logprob(), 0.0);
+      assertFalse(lp.bytes().isEmpty());
+    }
+    assertEquals(r.aiMessage().text(), text.toString(), "the tokens spell the answer");
   }
 
   @Test
