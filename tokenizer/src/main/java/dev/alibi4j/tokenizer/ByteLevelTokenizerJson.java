@@ -81,8 +81,11 @@ public final class ByteLevelTokenizerJson {
     return new GsonBuilder().serializeNulls().setPrettyPrinting().disableHtmlEscaping().create().toJson(root);
   }
 
-  // GPT-2's bytes_to_unicode: printable bytes map to themselves, the others to 256 + n.
-  static char[] byteSymbols() {
+  /**
+   * GPT-2's {@code bytes_to_unicode}, the symbol byte-level BPE spells each byte with: printable
+   * bytes map to themselves, the others to 256 + n. A fresh array, indexed by byte value.
+   */
+  public static char[] byteSymbols() {
     char[] symbols = new char[256];
     boolean[] printable = new boolean[256];
     for (int b = '!'; b <= '~'; b++) {

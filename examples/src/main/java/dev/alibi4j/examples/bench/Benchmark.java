@@ -182,7 +182,7 @@ public record Benchmark(
     log.printf(Locale.ROOT, "writing %s as %s (%.2f GB) to %s...%n", synthetic, stored, needed / 1e9, dir);
     synthetic.write(dir, stored);
     if (gguf != null) {
-      GgufWriter.Type ggufType = SyntheticGguf.ggufType(type, stored);
+      WeightType ggufType = SyntheticGguf.ggufType(type, stored);
       log.printf(Locale.ROOT, "writing the same weights as GGUF (%s matrices) to %s...%n", ggufType, gguf);
       SyntheticGguf.write(synthetic, dir, gguf, ggufType);
     }

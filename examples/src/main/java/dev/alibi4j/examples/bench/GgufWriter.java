@@ -1,14 +1,12 @@
 package dev.alibi4j.examples.bench;
 
 import dev.alibi4j.engine.tensor.Q8Blocks;
+import dev.alibi4j.engine.tensor.WeightRows;
+import dev.alibi4j.engine.tensor.WeightType;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,23 +22,14 @@ import java.util.function.IntFunction;
  */
 final class GgufWriter {
 
-  /** GGUF tensor types written here, with their ggml type ids. */
-  enum Type {
-    F32(0), F16(1), Q8_0(8), BF16(30);
-
-    final int id;
-
-    Type(int id) {
-      this.id = id;
-    }
-
-    long rowBytes(long cols) {
-      return switch (this) {
-        case F32 -> 4 * cols;
-        case F16, BF16 -> 2 * cols;
-        case Q8_0 -> cols / Q8Blocks.BLOCK * Q8Blocks.BLOCK_BYTES;
-      };
-    }
+  /** The ggml type id under which GGUF stores a matrix of {@code type}. */
+  static int ggmlType(WeightType type) {
+    return switch (type) {
+      case F32 -> 0;
+      case F16 -> 1;
+      case Q8_0 -> 8; // llama.cpp's block layout, which WeightType.Q8_0 is
+      case BF16 -> 30;
+    };
   }
 
   /** Fills {@code out} with row {@code r} of a tensor. */
@@ -53,7 +42,7 @@ final class GgufWriter {
   private static final int STRING = 8;
   private static final int ARRAY = 9;
 
-  private record Tensor(String name, Type type, long[] ne, long rows, int cols, Rows values) {
+  private record Tensor(String name, WeightType type, long[] ne, long rows, int cols, Rows values) {
     long bytes() {
       return type.rowBytes(cols) * rows;
     }
@@ -99,7 +88,7 @@ final class GgufWriter {
   }
 
   /** A vector of {@code n} values (norms, biases). */
-  GgufWriter vector(String name, Type type, int n, Rows values) {
+  GgufWriter vector(String name, WeightType type, int n, Rows values) {
     tensors.add(new Tensor(name, type, new long[] {n}, 1, n, values));
     return this;
   }
@@ -108,8 +97,8 @@ final class GgufWriter {
    * A matrix of {@code rows × cols}, row-major as PyTorch's {@code [out, in]} weights; GGUF lists
    * its dimensions innermost first ({@code [cols, rows]}).
    */
-  GgufWriter matrix(String name, Type type, long rows, int cols, Rows values) {
-    if (type == Type.Q8_0 && cols % Q8Blocks.BLOCK != 0) {
+  GgufWriter matrix(String name, WeightType type, long rows, int cols, Rows values) {
+    if (type == WeightType.Q8_0 && cols % Q8Blocks.BLOCK != 0) {
       throw new IllegalArgumentException(name + ": q8_0 needs rows of a multiple of 32 values, got " + cols);
     }
     tensors.add(new Tensor(name, type, new long[] {cols, rows}, rows, cols, values));
@@ -133,7 +122,7 @@ final class GgufWriter {
         for (long n : t.ne()) {
           info.u64(n);
         }
-        info.u32(t.type().id).u64(offset);
+        info.u32(ggmlType(t.type())).u64(offset);
         out.write(info.toArray());
         written += info.size();
         offset += align(t.bytes());
@@ -149,46 +138,13 @@ final class GgufWriter {
 
   private static void writeData(OutputStream out, Tensor t) throws IOException {
     float[] row = new float[t.cols()];
-    int rowBytes = Math.toIntExact(t.type().rowBytes(t.cols()));
-    ByteBuffer buffer = ByteBuffer.allocate(rowBytes).order(ByteOrder.LITTLE_ENDIAN);
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment q8 = t.type() == Type.Q8_0 ? arena.allocate(rowBytes) : null;
-      for (long r = 0; r < t.rows(); r++) {
-        t.values().row(r, row);
-        buffer.clear();
-        switch (t.type()) {
-          case F32 -> {
-            for (float x : row) {
-              buffer.putFloat(x);
-            }
-          }
-          case F16 -> {
-            for (float x : row) {
-              buffer.putShort(Float.floatToFloat16(x));
-            }
-          }
-          case BF16 -> {
-            for (float x : row) {
-              buffer.putShort(bf16(x));
-            }
-          }
-          case Q8_0 -> {
-            Q8Blocks.quantize(row, 0, row.length, q8, 0);
-            buffer.put(q8.toArray(ValueLayout.JAVA_BYTE));
-          }
-        }
-        out.write(buffer.array(), 0, rowBytes);
-      }
+    byte[] bytes = new byte[Math.toIntExact(t.type().rowBytes(t.cols()))];
+    MemorySegment rowBytes = MemorySegment.ofArray(bytes); // little-endian, as GGUF
+    for (long r = 0; r < t.rows(); r++) {
+      t.values().row(r, row);
+      WeightRows.write(t.type(), row, 0, row.length, rowBytes, 0);
+      out.write(bytes);
     }
-  }
-
-  /** Round to nearest even, as PyTorch's and ggml's float → bfloat16 (NaN kept quiet). */
-  static short bf16(float x) {
-    int bits = Float.floatToRawIntBits(x);
-    if (Float.isNaN(x)) {
-      return (short) ((bits >>> 16) | 0x40);
-    }
-    return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
   }
 
   private static long align(long n) {

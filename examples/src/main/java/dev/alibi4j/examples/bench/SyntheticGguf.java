@@ -1,14 +1,15 @@
 package dev.alibi4j.examples.bench;
 
+import dev.alibi4j.engine.tensor.WeightRows;
 import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.Family;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import dev.alibi4j.model.safetensors.SafetensorsFile;
 import dev.alibi4j.model.safetensors.TensorInfo;
+import dev.alibi4j.tokenizer.ByteLevelTokenizerJson;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 
 /**
@@ -21,29 +22,18 @@ import java.nio.file.Path;
  */
 final class SyntheticGguf {
 
-  private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED;
-  private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+  // GPT-2's byte symbols, which llama.cpp's gpt2 vocabulary expects for the byte tokens.
+  private static final char[] BYTE_SYMBOLS = ByteLevelTokenizerJson.byteSymbols();
 
   private SyntheticGguf() {}
 
   /**
-   * The GGUF type of the matrices for alibi4j's {@code --dtype}: GGUF holds each of them; {@code
-   * null} (as stored) means the checkpoint's own type.
+   * The type of the matrices for alibi4j's {@code --dtype}: GGUF holds each of them; {@code null}
+   * (as stored) means the checkpoint's own type.
    */
-  static GgufWriter.Type ggufType(WeightType type, SafetensorsDtype stored) {
-    if (type == null) {
-      return switch (stored) {
-        case F32 -> GgufWriter.Type.F32;
-        case BF16 -> GgufWriter.Type.BF16;
-        default -> GgufWriter.Type.F16;
-      };
-    }
-    return switch (type) {
-      case F32 -> GgufWriter.Type.F32;
-      case F16 -> GgufWriter.Type.F16;
-      case BF16 -> GgufWriter.Type.BF16;
-      case Q8_0 -> GgufWriter.Type.Q8_0;
-    };
+  static WeightType ggufType(WeightType type, SafetensorsDtype stored) {
+    return type != null ? type : stored.weightType().orElseThrow(
+        () -> new IllegalArgumentException("synthetic weights are written in a float type, not " + stored));
   }
 
   /**
@@ -51,7 +41,7 @@ final class SyntheticGguf {
    * @param dir the checkpoint {@link SyntheticModel#write} wrote
    * @param matrices the type of the 2-D weights
    */
-  static void write(SyntheticModel model, Path dir, Path out, GgufWriter.Type matrices) throws IOException {
+  static void write(SyntheticModel model, Path dir, Path out, WeightType matrices) throws IOException {
     if (model.family() != Family.BLOOM) {
       throw new IllegalArgumentException("a GGUF copy is written for BLOOM shapes only (bloom-560m), not " + model.name());
     }
@@ -79,28 +69,28 @@ final class SyntheticGguf {
         Arena arena = Arena.ofShared()) {
       Source s = new Source(file, arena);
       w.matrix("token_embd.weight", matrices, model.vocab(), hidden, s.rows("word_embeddings.weight", hidden));
-      w.vector("token_embd_norm.weight", GgufWriter.Type.F32, hidden, s.rows("word_embeddings_layernorm.weight", hidden));
-      w.vector("token_embd_norm.bias", GgufWriter.Type.F32, hidden, s.rows("word_embeddings_layernorm.bias", hidden));
+      w.vector("token_embd_norm.weight", WeightType.F32, hidden, s.rows("word_embeddings_layernorm.weight", hidden));
+      w.vector("token_embd_norm.bias", WeightType.F32, hidden, s.rows("word_embeddings_layernorm.bias", hidden));
       for (int i = 0; i < model.layers(); i++) {
         String h = "h." + i + ".";
         String b = "blk." + i + ".";
-        w.vector(b + "attn_norm.weight", GgufWriter.Type.F32, hidden, s.rows(h + "input_layernorm.weight", hidden));
-        w.vector(b + "attn_norm.bias", GgufWriter.Type.F32, hidden, s.rows(h + "input_layernorm.bias", hidden));
+        w.vector(b + "attn_norm.weight", WeightType.F32, hidden, s.rows(h + "input_layernorm.weight", hidden));
+        w.vector(b + "attn_norm.bias", WeightType.F32, hidden, s.rows(h + "input_layernorm.bias", hidden));
         w.matrix(b + "attn_qkv.weight", matrices, 3L * hidden, hidden,
             regrouped(s.rows(h + "self_attention.query_key_value.weight", hidden), hidden, heads));
-        w.vector(b + "attn_qkv.bias", GgufWriter.Type.F32, 3 * hidden,
+        w.vector(b + "attn_qkv.bias", WeightType.F32, 3 * hidden,
             regroupedVector(s.rows(h + "self_attention.query_key_value.bias", 3 * hidden), hidden, heads));
         w.matrix(b + "attn_output.weight", matrices, hidden, hidden, s.rows(h + "self_attention.dense.weight", hidden));
-        w.vector(b + "attn_output.bias", GgufWriter.Type.F32, hidden, s.rows(h + "self_attention.dense.bias", hidden));
-        w.vector(b + "ffn_norm.weight", GgufWriter.Type.F32, hidden, s.rows(h + "post_attention_layernorm.weight", hidden));
-        w.vector(b + "ffn_norm.bias", GgufWriter.Type.F32, hidden, s.rows(h + "post_attention_layernorm.bias", hidden));
+        w.vector(b + "attn_output.bias", WeightType.F32, hidden, s.rows(h + "self_attention.dense.bias", hidden));
+        w.vector(b + "ffn_norm.weight", WeightType.F32, hidden, s.rows(h + "post_attention_layernorm.weight", hidden));
+        w.vector(b + "ffn_norm.bias", WeightType.F32, hidden, s.rows(h + "post_attention_layernorm.bias", hidden));
         w.matrix(b + "ffn_up.weight", matrices, 4L * hidden, hidden, s.rows(h + "mlp.dense_h_to_4h.weight", hidden));
-        w.vector(b + "ffn_up.bias", GgufWriter.Type.F32, 4 * hidden, s.rows(h + "mlp.dense_h_to_4h.bias", 4 * hidden));
+        w.vector(b + "ffn_up.bias", WeightType.F32, 4 * hidden, s.rows(h + "mlp.dense_h_to_4h.bias", 4 * hidden));
         w.matrix(b + "ffn_down.weight", matrices, hidden, 4 * hidden, s.rows(h + "mlp.dense_4h_to_h.weight", 4 * hidden));
-        w.vector(b + "ffn_down.bias", GgufWriter.Type.F32, hidden, s.rows(h + "mlp.dense_4h_to_h.bias", hidden));
+        w.vector(b + "ffn_down.bias", WeightType.F32, hidden, s.rows(h + "mlp.dense_4h_to_h.bias", hidden));
       }
-      w.vector("output_norm.weight", GgufWriter.Type.F32, hidden, s.rows("ln_f.weight", hidden));
-      w.vector("output_norm.bias", GgufWriter.Type.F32, hidden, s.rows("ln_f.bias", hidden));
+      w.vector("output_norm.weight", WeightType.F32, hidden, s.rows("ln_f.weight", hidden));
+      w.vector("output_norm.bias", WeightType.F32, hidden, s.rows("ln_f.bias", hidden));
       w.write(out);
     }
   }
@@ -108,19 +98,6 @@ final class SyntheticGguf {
   /** Token {@code i}'s stand-in text: distinct for every id. */
   static String token(int i) {
     return i < 256 ? String.valueOf(BYTE_SYMBOLS[i]) : "<t" + i + ">";
-  }
-
-  private static final char[] BYTE_SYMBOLS = byteSymbols();
-
-  // GPT-2's bytes_to_unicode, which llama.cpp's gpt2 vocabulary expects for the byte tokens.
-  private static char[] byteSymbols() {
-    char[] symbols = new char[256];
-    int n = 0;
-    for (int b = 0; b < 256; b++) {
-      boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
-      symbols[b] = printable ? (char) b : (char) (256 + n++);
-    }
-    return symbols;
   }
 
   /**
@@ -155,25 +132,11 @@ final class SyntheticGguf {
   private record Source(SafetensorsFile file, Arena arena) {
     GgufWriter.Rows rows(String name, int cols) {
       TensorInfo info = file.info(name);
+      WeightType type = info.dtype().weightType().orElseThrow(
+          () -> new IllegalArgumentException(name + ": stored as " + info.dtype() + ", not a float type"));
       MemorySegment data = file.map(name, arena);
-      return switch (info.dtype()) {
-        case F32 -> (r, out) -> {
-          for (int i = 0; i < cols; i++) {
-            out[i] = data.get(FLOAT, 4 * (r * cols + i));
-          }
-        };
-        case F16 -> (r, out) -> {
-          for (int i = 0; i < cols; i++) {
-            out[i] = Float.float16ToFloat(data.get(HALF, 2 * (r * cols + i)));
-          }
-        };
-        case BF16 -> (r, out) -> {
-          for (int i = 0; i < cols; i++) {
-            out[i] = Float.intBitsToFloat(data.get(HALF, 2 * (r * cols + i)) << 16);
-          }
-        };
-        default -> throw new IllegalArgumentException(name + ": stored as " + info.dtype() + ", not a float type");
-      };
+      long rowBytes = type.rowBytes(cols);
+      return (r, out) -> WeightRows.read(type, data, r * rowBytes, cols, out, 0);
     }
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alibi4j.engine.tensor.WeightRows;
+import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.Family;
 import dev.alibi4j.model.safetensors.SafetensorsDtype;
 import java.nio.ByteBuffer;
@@ -29,7 +31,7 @@ class SyntheticGgufTest {
 
   @TempDir Path tmp;
 
-  private GgufReader write(GgufWriter.Type type) throws Exception {
+  private GgufReader write(WeightType type) throws Exception {
     Path dir = tmp.resolve("model");
     if (!Files.exists(dir)) {
       TINY.write(dir, SafetensorsDtype.F16);
@@ -58,7 +60,7 @@ class SyntheticGgufTest {
 
   @Test
   void metadataAndTensorTableAreLlamaCppsBloomLayout() throws Exception {
-    GgufReader g = write(GgufWriter.Type.F16);
+    GgufReader g = write(WeightType.F16);
     assertEquals(3, g.version);
     assertEquals("bloom", g.metadata.get("general.architecture"));
     assertEquals((long) LAYERS, g.metadata.get("bloom.block_count"));
@@ -102,7 +104,7 @@ class SyntheticGgufTest {
 
   @Test
   void valuesAreTheCheckpointsWithQkvRegroupedAsLlamaCppsConverter() throws Exception {
-    GgufReader g = write(GgufWriter.Type.F16);
+    GgufReader g = write(WeightType.F16);
     float[] embedding = stored("word_embeddings.weight");
     long at = g.position("token_embd.weight");
     for (int i = 0; i < embedding.length; i++) {
@@ -135,7 +137,7 @@ class SyntheticGgufTest {
 
   @Test
   void q8_0BlocksHoldEachValueWithinHalfAStepOfItsScale() throws Exception {
-    GgufReader g = write(GgufWriter.Type.Q8_0);
+    GgufReader g = write(WeightType.Q8_0);
     assertEquals(8, g.tensor("blk.0.ffn_up.weight").type());
     float[] up = stored("h.0.mlp.dense_h_to_4h.weight");
     ByteBuffer f = g.file.order(ByteOrder.LITTLE_ENDIAN);
@@ -159,7 +161,7 @@ class SyntheticGgufTest {
 
   @Test
   void bf16AndF32MatricesRoundOrCopyTheValues() throws Exception {
-    GgufReader bf = write(GgufWriter.Type.BF16);
+    GgufReader bf = write(WeightType.BF16);
     assertEquals(30, bf.tensor("blk.0.attn_output.weight").type());
     float[] dense = stored("h.0.self_attention.dense.weight");
     long at = bf.position("blk.0.attn_output.weight");
@@ -167,7 +169,7 @@ class SyntheticGgufTest {
       float v = Float.intBitsToFloat(bf.file.getShort((int) (at + 2L * i)) << 16);
       assertEquals(dense[i], v, Math.abs(dense[i]) / 256, "bf16 keeps 8 bits of mantissa: element " + i);
     }
-    GgufReader f32 = write(GgufWriter.Type.F32);
+    GgufReader f32 = write(WeightType.F32);
     long at32 = f32.position("blk.0.attn_output.weight");
     for (int i = 0; i < dense.length; i++) {
       assertEquals(dense[i], f32.file.getFloat((int) (at32 + 4L * i)), 0f);
@@ -177,18 +179,18 @@ class SyntheticGgufTest {
   @Test
   void otherFamiliesAndUnalignedQ8RowsAreRefused() {
     IllegalArgumentException family = assertThrows(IllegalArgumentException.class,
-        () -> SyntheticGguf.write(SyntheticModel.MPT_1B, tmp, tmp.resolve("x.gguf"), GgufWriter.Type.F16));
+        () -> SyntheticGguf.write(SyntheticModel.MPT_1B, tmp, tmp.resolve("x.gguf"), WeightType.F16));
     assertTrue(family.getMessage().contains("BLOOM"), family.getMessage());
     IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
-        () -> new GgufWriter().matrix("m", GgufWriter.Type.Q8_0, 2, 33, (r, out) -> {}));
+        () -> new GgufWriter().matrix("m", WeightType.Q8_0, 2, 33, (r, out) -> {}));
     assertTrue(rows.getMessage().contains("multiple of 32"), rows.getMessage());
   }
 
   @Test
   void bf16RoundsToNearestEven() {
-    assertEquals((short) 0x3F80, GgufWriter.bf16(1.0f));
-    assertEquals((short) 0x3F80, GgufWriter.bf16(Float.intBitsToFloat(0x3F808000)), "a tie goes to the even 0x3F80");
-    assertEquals((short) 0x3F82, GgufWriter.bf16(Float.intBitsToFloat(0x3F818000)), "a tie goes to the even 0x3F82");
-    assertEquals((short) 0x3F81, GgufWriter.bf16(Float.intBitsToFloat(0x3F808001)), "above the tie rounds up");
+    assertEquals((short) 0x3F80, WeightRows.floatToBf16(1.0f));
+    assertEquals((short) 0x3F80, WeightRows.floatToBf16(Float.intBitsToFloat(0x3F808000)), "a tie goes to the even 0x3F80");
+    assertEquals((short) 0x3F82, WeightRows.floatToBf16(Float.intBitsToFloat(0x3F818000)), "a tie goes to the even 0x3F82");
+    assertEquals((short) 0x3F81, WeightRows.floatToBf16(Float.intBitsToFloat(0x3F808001)), "above the tie rounds up");
   }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.alibi4j.engine.tensor.WeightType;
 import dev.alibi4j.model.CheckpointException;
 import dev.alibi4j.model.CheckpointFiles;
 import dev.alibi4j.model.json.InvalidJsonException;
@@ -21,7 +20,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -168,13 +166,7 @@ public final class SafetensorsCheckpoint implements TensorSource {
   @Override
   public StoredTensor describe(String name) {
     TensorInfo info = info(name);
-    Optional<WeightType> type = switch (info.dtype()) {
-      case F32 -> Optional.of(WeightType.F32);
-      case F16 -> Optional.of(WeightType.F16);
-      case BF16 -> Optional.of(WeightType.BF16);
-      default -> Optional.empty();
-    };
-    return new StoredTensor(name, info.dtype().name(), type, info.shape(), fileOf(name));
+    return new StoredTensor(name, info.dtype().name(), info.dtype().weightType(), info.shape(), fileOf(name));
   }
 
   /** The files opened: the single file, or every shard. */

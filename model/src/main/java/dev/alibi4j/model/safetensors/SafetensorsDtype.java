@@ -1,5 +1,6 @@
 package dev.alibi4j.model.safetensors;
 
+import dev.alibi4j.engine.tensor.WeightType;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -40,6 +41,16 @@ public enum SafetensorsDtype {
   /** Whether tensors of this type can be loaded (converted to FLOAT32 or FLOAT16). */
   public boolean isLoadable() {
     return this == F32 || this == F16 || this == BF16;
+  }
+
+  /** The same as a weight type, when it is one alibi4j loads (F32, F16, BF16). */
+  public Optional<WeightType> weightType() {
+    return switch (this) {
+      case F32 -> Optional.of(WeightType.F32);
+      case F16 -> Optional.of(WeightType.F16);
+      case BF16 -> Optional.of(WeightType.BF16);
+      default -> Optional.empty();
+    };
   }
 
   /** The type spelled {@code name} in a header, if it is one. */
