@@ -1,5 +1,7 @@
 package dev.alibi4j.model.safetensors;
 
+import dev.alibi4j.engine.tensor.WeightRows;
+
 /**
  * Bit-exact conversions between float32 and the 16-bit formats safetensors stores: IEEE half
  * (F16) and bfloat16 (BF16). Rounding is to nearest, ties to even, as in PyTorch.
@@ -10,19 +12,14 @@ public final class HalfFloats {
 
   private HalfFloats() {}
 
-  /** The float32 whose upper 16 bits are {@code bf16}: exact. */
+  /** The float32 whose upper 16 bits are {@code bf16}: exact (the engine's conversion). */
   public static float bf16ToFloat(short bf16) {
-    return Float.intBitsToFloat((bf16 & 0xFFFF) << 16);
+    return WeightRows.bf16ToFloat(bf16);
   }
 
-  /** Rounds to the nearest bfloat16 (ties to even); NaN stays a (quiet) NaN. */
+  /** Rounds to the nearest bfloat16 (ties to even); NaN stays a (quiet) NaN (the engine's conversion). */
   public static short floatToBf16(float value) {
-    int bits = Float.floatToRawIntBits(value);
-    if ((bits & 0x7FFFFFFF) > 0x7F800000) {
-      return (short) ((bits >>> 16) | 0x0040);
-    }
-    int roundingBias = 0x7FFF + ((bits >>> 16) & 1);
-    return (short) ((bits + roundingBias) >>> 16);
+    return WeightRows.floatToBf16(value);
   }
 
   /** The float32 equal to the IEEE half {@code half}: exact. */
