@@ -78,15 +78,15 @@ final class BenchCommand implements Command {
         throw new IllegalArgumentException("checkpoint directory not found: " + dir);
       }
     }
-    int prompt = orDefault(o.integer("--prompt-tokens", 1), 128);
-    int gen = orDefault(o.integer("--gen-tokens", 1), 64);
-    int context = orDefault(o.integer("--context", 1), prompt);
+    int prompt = Options.orDefault(o.integer("--prompt-tokens", 1), 128);
+    int gen = Options.orDefault(o.integer("--gen-tokens", 1), 64);
+    int context = Options.orDefault(o.integer("--context", 1), prompt);
     if (context < prompt) {
       throw new UsageException("option --context must be >= --prompt-tokens (" + prompt + "), got " + context);
     }
     WeightType type = Options.weightType(o);
-    int threads = orDefault(o.integer("--threads", 1), Runtime.getRuntime().availableProcessors());
-    int repeat = orDefault(o.integer("--repeat", 1), 3);
+    int threads = Options.orDefault(o.integer("--threads", 1), Runtime.getRuntime().availableProcessors());
+    int repeat = Options.orDefault(o.integer("--repeat", 1), 3);
     int[] levels = concurrency(o);
     Path gguf = gguf(o, synthetic);
     Benchmark bench = new Benchmark(dir, synthetic, type, Options.loadOptions(o), threads, prompt, gen, context, repeat, gguf);
@@ -136,9 +136,5 @@ final class BenchCommand implements Command {
     } catch (NumberFormatException e) {
       throw new UsageException("option --concurrency expects levels from 1 to 256 separated by commas, e.g. 1,4,8,16; got '" + v + "'");
     }
-  }
-
-  private static int orDefault(Integer value, int fallback) {
-    return value == null ? fallback : value;
   }
 }

@@ -47,14 +47,14 @@ final class LoadTestCommand implements Command {
     if (!url.matches("https?://[^\\s/]+(/.*)?")) {
       throw new UsageException("option --url expects http://HOST:PORT, got '" + url + "'");
     }
-    int requests = orDefault(o.integer("--requests", 1, 10_000_000), 500);
-    int clients = orDefault(o.integer("--clients", 1, 10_000), 32);
-    int minTokens = orDefault(o.integer("--min-tokens", 1), 8);
-    int maxTokens = orDefault(o.integer("--max-tokens", 1), Math.max(32, minTokens));
+    int requests = Options.orDefault(o.integer("--requests", 1, 10_000_000), 500);
+    int clients = Options.orDefault(o.integer("--clients", 1, 10_000), 32);
+    int minTokens = Options.orDefault(o.integer("--min-tokens", 1), 8);
+    int maxTokens = Options.orDefault(o.integer("--max-tokens", 1), Math.max(32, minTokens));
     if (maxTokens < minTokens) {
       throw new UsageException("option --max-tokens (" + maxTokens + ") must be >= --min-tokens (" + minTokens + ")");
     }
-    int warmup = orDefault(o.integer("--warmup", 0), Math.min(100, requests / 5));
+    int warmup = Options.orDefault(o.integer("--warmup", 0), Math.min(100, requests / 5));
     if (warmup > requests) {
       throw new UsageException("option --warmup (" + warmup + ") must be <= --requests (" + requests + ")");
     }
@@ -73,9 +73,5 @@ final class LoadTestCommand implements Command {
     HttpLoad.Result r = load.run();
     out.print(o.flag("--json") ? r.toJson() + System.lineSeparator() : r.report());
     return r.ok() == requests ? Main.OK : Main.FAILED;
-  }
-
-  private static int orDefault(Integer value, int fallback) {
-    return value == null ? fallback : value;
   }
 }

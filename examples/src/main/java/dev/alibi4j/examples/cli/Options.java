@@ -95,6 +95,11 @@ public final class Options {
     return v == null ? null : Path.of(v);
   }
 
+  /** An optional option's value, or {@code fallback} when it was not given. */
+  static int orDefault(Integer value, int fallback) {
+    return value == null ? fallback : value;
+  }
+
   public Integer integer(String name, int min) {
     return integer(name, min, Integer.MAX_VALUE);
   }

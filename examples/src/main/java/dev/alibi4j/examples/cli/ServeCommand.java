@@ -62,10 +62,10 @@ final class ServeCommand implements Command {
             MaxContextOption.NAME),
         Set.of("--no-mmap"));
     String host = o.has("--host") ? o.string("--host") : "127.0.0.1";
-    int port = orDefault(o.integer("--port", 0, 65535), 8080);
+    int port = Options.orDefault(o.integer("--port", 0, 65535), 8080);
     BatchScheduler.Limits limits = BatchScheduler.Limits.DEFAULT
-        .withMaxSequences(orDefault(o.integer("--max-concurrency", 1), BatchScheduler.Limits.DEFAULT.maxSequences()))
-        .withMaxQueued(orDefault(o.integer("--queue", 0), BatchScheduler.Limits.DEFAULT.maxQueued()));
+        .withMaxSequences(Options.orDefault(o.integer("--max-concurrency", 1), BatchScheduler.Limits.DEFAULT.maxSequences()))
+        .withMaxQueued(Options.orDefault(o.integer("--queue", 0), BatchScheduler.Limits.DEFAULT.maxQueued()));
     String apiKey = o.string("--api-key");
     if (apiKey != null && apiKey.isBlank()) {
       throw new UsageException("option --api-key must not be empty");
@@ -116,9 +116,5 @@ final class ServeCommand implements Command {
     } catch (IllegalStateException e) {
       // The JVM is already shutting down: the hook runs anyway.
     }
-  }
-
-  private static int orDefault(Integer value, int fallback) {
-    return value == null ? fallback : value;
   }
 }

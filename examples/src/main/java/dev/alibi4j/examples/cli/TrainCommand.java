@@ -64,15 +64,15 @@ final class TrainCommand implements Command {
     TrainConfig config;
     try {
       config = new TrainConfig(
-          orDefault(o.integer("--layers", 1, TrainConfig.MAX_LAYERS), 4),
-          orDefault(o.integer("--hidden", 1, TrainConfig.MAX_HIDDEN), 256),
-          orDefault(o.integer("--heads", 1), 4),
-          orDefault(o.integer("--context", 2, TrainConfig.MAX_CONTEXT), 128),
-          orDefault(o.integer("--steps", 1), 1500),
-          orDefault(o.integer("--batch", 1, TrainConfig.MAX_BATCH), 32),
+          Options.orDefault(o.integer("--layers", 1, TrainConfig.MAX_LAYERS), 4),
+          Options.orDefault(o.integer("--hidden", 1, TrainConfig.MAX_HIDDEN), 256),
+          Options.orDefault(o.integer("--heads", 1), 4),
+          Options.orDefault(o.integer("--context", 2, TrainConfig.MAX_CONTEXT), 128),
+          Options.orDefault(o.integer("--steps", 1), 1500),
+          Options.orDefault(o.integer("--batch", 1, TrainConfig.MAX_BATCH), 32),
           o.decimal("--lr") == null ? 2e-3 : o.decimal("--lr"),
           o.longValue("--seed") == null ? 1 : o.longValue("--seed"),
-          orDefault(o.integer("--eval-every", 1), 100));
+          Options.orDefault(o.integer("--eval-every", 1), 100));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -102,9 +102,5 @@ final class TrainCommand implements Command {
     for (String name : Trainer.FILES) {
       AtomicFile.checkWritable(outDir.resolve(name));
     }
-  }
-
-  private static int orDefault(Integer value, int fallback) {
-    return value == null ? fallback : value;
   }
 }
