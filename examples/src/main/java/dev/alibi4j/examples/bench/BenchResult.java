@@ -94,8 +94,8 @@ public record BenchResult(
     return prefillGflops() / matmulGflops;
   }
 
-  /** One JSON object with every figure. */
-  public String toJson() {
+  /** The fields every bench's JSON starts with: what ran, on what, with how much work. */
+  static JsonObject runJson(String model, String dtype, String kernel, int threads, int promptTokens, int genTokens) {
     JsonObject j = new JsonObject();
     j.addProperty("model", model);
     j.addProperty("dtype", dtype);
@@ -103,6 +103,12 @@ public record BenchResult(
     j.addProperty("threads", threads);
     j.addProperty("prompt_tokens", promptTokens);
     j.addProperty("gen_tokens", genTokens);
+    return j;
+  }
+
+  /** One JSON object with every figure. */
+  public String toJson() {
+    JsonObject j = runJson(model, dtype, kernel, threads, promptTokens, genTokens);
     j.addProperty("context", context);
     j.addProperty("repeat", repeat);
     j.addProperty("prefill_tokens_per_s", prefillTokensPerS());

@@ -29,13 +29,7 @@ public record ConcurrencyResult(
 
   /** One JSON object; {@code levels} holds one object per level. */
   public String toJson() {
-    JsonObject j = new JsonObject();
-    j.addProperty("model", model);
-    j.addProperty("dtype", dtype);
-    j.addProperty("kernel", kernel);
-    j.addProperty("threads", threads);
-    j.addProperty("prompt_tokens", promptTokens);
-    j.addProperty("gen_tokens", genTokens);
+    JsonObject j = BenchResult.runJson(model, dtype, kernel, threads, promptTokens, genTokens);
     JsonArray array = new JsonArray();
     for (ConcurrencyBench.Level l : levels) {
       JsonObject o = new JsonObject();

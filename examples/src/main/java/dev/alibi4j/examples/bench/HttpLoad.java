@@ -121,8 +121,8 @@ public final class HttpLoad {
         b.append(String.format(Locale.ROOT, "first token p50 %.3f s, p95 %.3f s%n", ttftP50S, ttftP95S));
       }
       if (rssEndBytes >= 0) {
-        b.append(String.format(Locale.ROOT, "server RSS  %.0f MB after %s, %.0f MB at the end (%+.1f%%)%n",
-            rssAfterWarmupBytes / 1e6, "the warm-up", rssEndBytes / 1e6,
+        b.append(String.format(Locale.ROOT, "server RSS  %.0f MB after the warm-up, %.0f MB at the end (%+.1f%%)%n",
+            rssAfterWarmupBytes / 1e6, rssEndBytes / 1e6,
             100.0 * (rssEndBytes - rssAfterWarmupBytes) / rssAfterWarmupBytes));
       }
       return b.toString();

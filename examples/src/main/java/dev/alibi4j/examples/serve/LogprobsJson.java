@@ -35,7 +35,8 @@ final class LogprobsJson {
     JsonArray textOffsets = new JsonArray();
     for (TokenTrail.Entry entry : entries) {
       TokenLogprob lp = entry.logprob();
-      tokens.add(tokenizer.tokenText(lp.tokenId()));
+      String chosen = tokenizer.tokenText(lp.tokenId());
+      tokens.add(chosen);
       tokenLogprobs.add(finite(lp.logprob()));
       JsonObject top = new JsonObject();
       for (int i = 0; i < lp.topCount(); i++) {
@@ -44,7 +45,6 @@ final class LogprobsJson {
           top.addProperty(text, finite(lp.topLogprob(i)));
         }
       }
-      String chosen = tokenizer.tokenText(lp.tokenId());
       if (!top.has(chosen)) {
         top.addProperty(chosen, finite(lp.logprob()));
       }
